@@ -1,0 +1,23 @@
+/** Where each artifact lands in out/, with the guarantee that no path can leave its bundle. */
+import type { Artifact } from "../render/artifact.js";
+
+const SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9_.+@-]*$/;
+
+export class UnsafePathError extends Error {}
+
+/** Checks one relative path: no absolute path, no "..", no empty or hidden-dot segment, no odd characters. */
+export function assertSafeRelativePath(path: string): void {
+  if (path.includes("\0") || path.startsWith("/") || path.includes("\\"))
+    throw new UnsafePathError(`unsafe output path: ${JSON.stringify(path)}`);
+  for (const segment of path.split("/")) {
+    if (!SEGMENT.test(segment))
+      throw new UnsafePathError(`unsafe output path segment ${JSON.stringify(segment)} in ${JSON.stringify(path)}`);
+  }
+}
+
+/** The artifact's path below out/: "<node>/<path>" for bundle files, "<path>" for cluster files. */
+export function outPath(artifact: Artifact): string {
+  if (artifact.node !== undefined) assertSafeRelativePath(artifact.node);
+  assertSafeRelativePath(artifact.path);
+  return artifact.node !== undefined ? `${artifact.node}/${artifact.path}` : artifact.path;
+}

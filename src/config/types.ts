@@ -1,0 +1,212 @@
+/**
+ * The public shape of a homegarden cluster description.
+ *
+ * A config module does `export default defineCluster({ ... })`; the loader type-checks it against
+ * these types, evaluates it, and the validator checks what types cannot express (address math,
+ * name rules, cross references).
+ */
+
+/** An IPv4 address with its prefix length, e.g. "10.100.4.101/24". */
+export type CidrAddress = string;
+/** An IPv4 network, e.g. "10.10.0.0/29". */
+export type Cidr = string;
+
+/** Where a secret comes from at render time. Secrets never sit in the config module in clear. */
+export type SecretSource = { env: string } | { file: string };
+
+export interface InterfaceAddress {
+  /** Linux interface name on this node (at most 15 characters), e.g. "vmbr1.3". */
+  iface: string;
+  /** This node's address on that interface, with prefix length. */
+  address: CidrAddress;
+}
+
+export interface ZfsPoolConfig {
+  /** zpool name, e.g. "pool-nvme-01". */
+  pool: string;
+  /** Two or more block devices mirrored into the pool. */
+  mirror: string[];
+}
+
+export interface NodeConfig {
+  /** Hostname of the node (`uname -n`); also its LINSTOR node name. */
+  name: string;
+  /** Proxmox management network (cluster API, GUI). */
+  management: InterfaceAddress;
+  /** Storage network (DRBD replication, LINSTOR satellite traffic). */
+  storage: InterfaceAddress;
+  /** Local ZFS pool that backs the LINSTOR storage pool. */
+  zfs: ZfsPoolConfig;
+  /** VRRP priority of this node for the controller VIP (1-254). Default: 150 minus 10 per node index. */
+  vrrpPriority?: number;
+}
+
+/** One end of a point-to-point ring link: [node name, NIC name]. */
+export type LinkEnd = [node: string, nic: string];
+
+export interface RingLink {
+  a: LinkEnd;
+  b: LinkEnd;
+  /** The link's subnet; `a` gets the first host address, `b` the second. Allocated from `pool` when left out. */
+  subnet?: Cidr;
+  /** Interface MTU on both ends. */
+  mtu?: number;
+}
+
+export interface RingConfig {
+  /** The point-to-point links between nodes (cables without a switch). */
+  links: RingLink[];
+  /** Where subnets for links without `subnet` come from. */
+  pool?: Cidr;
+  /** Prefix length of allocated link subnets. Default 29. */
+  prefix?: number;
+  /** Ranges never to allocate or use (for example a network that "just wouldn't work"). */
+  avoid?: Cidr[];
+  /**
+   * "routed": static routes to every remote link subnet via the neighbour on a shortest path (the seed's way).
+   */
+  routing?: "routed";
+}
+
+/** Which of a node's networks carries a corosync (knet) link. */
+export type CorosyncLinkSource = "ring-a" | "ring-b" | "management" | "storage";
+
+export interface CorosyncConfig {
+  /** knet link0, link1, ... in order. Default: ["ring-a", "ring-b"] (the node's first and second ring link). */
+  links?: CorosyncLinkSource[];
+}
+
+export interface StoragePoolConfig {
+  /** LINSTOR storage pool name, e.g. "sto-pool_zfs-01". */
+  name: string;
+  /** LINSTOR provider kind. */
+  kind: "zfsthin" | "zfs";
+}
+
+export interface ResourceGroupConfig {
+  name: string;
+  placeCount: number;
+  disklessOnRemaining?: boolean;
+  /** DRBD options set with `linstor resource-group drbd-options --KEY=VALUE`. */
+  drbdOptions?: Record<string, string>;
+}
+
+export interface ControllerHaConfig {
+  /** Resource group for the controller database; place-count must be at least 3. */
+  resourceGroup: ResourceGroupConfig;
+  /** DRBD resource holding /var/lib/linstor, e.g. "linstor_db". */
+  dbResource: string;
+  /** Size of that resource, e.g. "200M". */
+  dbSize: string;
+  /** Virtual addresses that follow the active controller. */
+  vip: { storage: CidrAddress; management?: CidrAddress };
+  /**
+   * How the VIP follows the controller: "keepalived" (the seed's way, default) or "ocf" (an
+   * `ocf:heartbeat:IPaddr2` entry in the drbd-reactor promoter's start list, LINBIT's suggestion).
+   */
+  vipManager?: "keepalived" | "ocf";
+  /** Action when DRBD demotion fails. Default "reboot". */
+  onDemoteFailure?:
+    | "none"
+    | "reboot"
+    | "reboot-force"
+    | "reboot-immediate"
+    | "poweroff"
+    | "poweroff-force"
+    | "poweroff-immediate"
+    | "exit"
+    | "exit-force";
+}
+
+export interface SatelliteConfig {
+  /**
+   * Add `Type=notify` and `TimeoutStartSec=infinity` to the satellite unit (the seed did; LINBIT
+   * dropped that advice in 2026). Default false.
+   */
+  notifyStartup?: boolean;
+}
+
+export interface LinstorConfig {
+  /** LINSTOR version the cluster runs, e.g. "1.31.0". Before 1.32 the satellite needs LS_KEEP_RES. */
+  version?: string;
+  storagePool: StoragePoolConfig;
+  resourceGroups: ResourceGroupConfig[];
+  ha: ControllerHaConfig;
+  satellite?: SatelliteConfig;
+  /** Node properties set on every LINSTOR node. Default: { "DrbdOptions/AutoEvictAllowEviction": "false" }. */
+  nodeProperties?: Record<string, string>;
+}
+
+export interface KeepalivedConfig {
+  /** VRRP virtual_router_id, 1-255, unique on the storage segment. */
+  virtualRouterId: number;
+  /** VRRP PASS authentication: 1 to 8 printable characters (keepalived uses only 8). */
+  password: SecretSource;
+  /** Advertisement interval in seconds. Default 1. */
+  advertInterval?: number;
+  /** Send VRRP adverts unicast to the other nodes' storage addresses instead of multicast. Default false. */
+  unicast?: boolean;
+}
+
+export interface PveStorageConfig {
+  /** Proxmox storage id, e.g. "linstor". */
+  id: string;
+  content: ("images" | "rootdir")[];
+  /** The LINSTOR resource group that new disks are spawned from. */
+  resourceGroup: string;
+}
+
+export interface MonitoringConfig {
+  /** drbd-reactor Prometheus exporter. */
+  prometheus?: { listen: string; enums?: boolean };
+}
+
+export interface AptConfig {
+  /** LINBIT repository (or a local mirror of it), e.g. "https://packages.linbit.com/public". */
+  linbit: string;
+  /**
+   * Path (relative to the config module) of the `linbit-keyring.gpg` file to vendor into the bundle.
+   * Without it, run.sh expects the `linbit-keyring` package to be installable from the mirror.
+   */
+  keyring?: string;
+}
+
+export interface FioJobConfig {
+  name: string;
+  rw: "write" | "read" | "randwrite" | "randread" | "randrw";
+  bs: string;
+  iodepth: number;
+  ioengine?: "psync" | "libaio" | "io_uring" | "sync";
+  /** O_SYNC writes, as the seed's sync-write test. */
+  sync?: boolean;
+}
+
+export interface BenchConfig {
+  fio?: {
+    /** Test file inside the VM (or on the node) on LINSTOR-backed storage. */
+    filename: string;
+    size: string;
+    runtimeSeconds: number;
+    jobs: FioJobConfig[];
+  };
+  iperf3?: {
+    durationSeconds: number;
+    parallel?: number;
+    port?: number;
+  };
+}
+
+export interface ClusterConfig {
+  /** Proxmox cluster name (`pvecm create NAME`). */
+  name: string;
+  proxmox?: { release?: 8 | 9 };
+  nodes: NodeConfig[];
+  ring: RingConfig;
+  corosync?: CorosyncConfig;
+  linstor: LinstorConfig;
+  keepalived: KeepalivedConfig;
+  pveStorage: PveStorageConfig;
+  monitoring?: MonitoringConfig;
+  apt: AptConfig;
+  bench?: BenchConfig;
+}

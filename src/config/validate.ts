@@ -1,0 +1,541 @@
+/**
+ * Semantic validation: everything the types cannot say. Collects every finding with the config
+ * path of the offending value; the caller turns paths into file positions.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { catalogue } from "../diagnostics/catalogue.js";
+import type { ConfigPath, Diagnostic } from "../diagnostics/diagnostic.js";
+import {
+  isNetworkOrBroadcast,
+  isValidHostAddress,
+  isValidNetwork,
+  networkContains,
+  networksOverlap,
+  parseHostAddress,
+  usableHosts,
+} from "../plan/address.js";
+import { allocateLinkSubnets, planLinks, unreachableNodes } from "../plan/ring.js";
+import { DEFAULT_COROSYNC_LINKS, DEFAULT_RING_PREFIX } from "./defaults.js";
+import { resolveSecret } from "./secrets.js";
+import type { ClusterConfig, SecretSource } from "./types.js";
+
+export interface ResolvedSecrets {
+  vrrpPassword: string;
+}
+
+export interface ValidConfig {
+  config: ClusterConfig;
+  /** Every ring link's subnet, explicit or allocated, in link order. */
+  linkSubnets: string[];
+  secrets: ResolvedSecrets;
+  /** Bytes of the vendored LINBIT keyring, when the config names one. */
+  keyring?: Buffer;
+}
+
+export interface ValidationContext {
+  /** Absolute path of the config module (secrets and vendored files are relative to it). */
+  configFile: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export type ValidationResult =
+  { ok: true; valid: ValidConfig; warnings: Diagnostic[] } | { ok: false; diagnostics: Diagnostic[] };
+
+// Name rules.
+export const HOSTNAME_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+export const INTERFACE_NAME = /^[A-Za-z0-9_.-]{1,15}$/;
+export const LINSTOR_NAME = /^[A-Za-z][A-Za-z0-9_-]{1,47}$/;
+export const ZFS_POOL_NAME = /^[A-Za-z][A-Za-z0-9_.:-]{0,254}$/;
+export const DEVICE_PATH = /^\/dev\/[A-Za-z0-9_.:/-]+$/;
+export const CLUSTER_NAME = /^[A-Za-z][A-Za-z0-9-]{0,14}$/;
+export const PVE_STORAGE_ID = /^[A-Za-z][A-Za-z0-9_.-]*$/;
+export const SIZE = /^[1-9][0-9]*(K|M|G|T)(iB|B)?$/;
+export const DRBD_OPTION_KEY = /^[a-z][a-z0-9-]*$/;
+export const PLAIN_VALUE = /^[A-Za-z0-9_.:,/-]+$/;
+export const PROPERTY_KEY = /^[A-Za-z0-9][A-Za-z0-9/_-]*$/;
+export const VERSION = /^[0-9]+\.[0-9]+(\.[0-9]+)?$/;
+export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** keepalived PASS: printable ASCII without space, quotes, comment starters (#, !), "$", "\" or braces. */
+export const VRRP_PASSWORD = /^[A-Za-z0-9%&()*+,./:;<=>?@[\]^_`|~-]{1,8}$/;
+export const ABSOLUTE_PATH = /^\/[A-Za-z0-9_./-]+$/;
+export const JOB_NAME = /^[a-z][a-z0-9-]{0,62}$/;
+export const BLOCK_SIZE = /^[1-9][0-9]*[kKmM]?$/;
+export const ZFS_RESERVED_POOL_NAMES = /^(mirror|raidz|draid|spare|log)/;
+
+function isInt(n: unknown, min: number, max: number): n is number {
+  return typeof n === "number" && Number.isInteger(n) && n >= min && n <= max;
+}
+
+function validInterfaceName(name: string): boolean {
+  return INTERFACE_NAME.test(name) && name !== "." && name !== "..";
+}
+
+class Findings {
+  readonly list: Diagnostic[] = [];
+  add<A extends unknown[]>(
+    entry: { code: string; severity: "error" | "warning"; message: (...args: A) => string },
+    path: ConfigPath,
+    ...args: A
+  ): void {
+    this.list.push({ code: entry.code, severity: entry.severity, message: entry.message(...args), path });
+  }
+  get errors(): Diagnostic[] {
+    return this.list.filter((d) => d.severity === "error");
+  }
+}
+
+/** Structural checks for values that escaped the type checker (casts, `any`); stops at the first hole. */
+function checkShape(config: unknown, f: Findings): config is ClusterConfig {
+  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+  const need = (ok: boolean, path: ConfigPath, what: string): boolean => {
+    if (!ok) f.add(catalogue.shapeInvalid, path, what);
+    return ok;
+  };
+  if (!need(isObj(config), [], "the default export to be a cluster object")) return false;
+  const c = config as Record<string, unknown>;
+  let ok = need(typeof c.name === "string", ["name"], "a string");
+  ok = need(Array.isArray(c.nodes), ["nodes"], "an array of nodes") && ok;
+  if (Array.isArray(c.nodes)) {
+    c.nodes.forEach((n, i) => {
+      if (!need(isObj(n), ["nodes", i], "a node object")) return (ok = false);
+      const node = n as Record<string, unknown>;
+      ok = need(typeof node.name === "string", ["nodes", i, "name"], "a string") && ok;
+      for (const net of ["management", "storage"] as const) {
+        const v = node[net];
+        ok =
+          need(
+            isObj(v) && typeof v.iface === "string" && typeof v.address === "string",
+            ["nodes", i, net],
+            "{ iface: string, address: string }",
+          ) && ok;
+      }
+      const zfs = node.zfs;
+      ok =
+        need(
+          isObj(zfs) &&
+            typeof zfs.pool === "string" &&
+            Array.isArray(zfs.mirror) &&
+            zfs.mirror.every((d) => typeof d === "string"),
+          ["nodes", i, "zfs"],
+          "{ pool: string, mirror: string[] }",
+        ) && ok;
+    });
+  }
+  const ring = c.ring;
+  if (need(isObj(ring) && Array.isArray(ring.links), ["ring"], "{ links: [...] }")) {
+    (ring as { links: unknown[] }).links.forEach((l, i) => {
+      const end = (e: unknown): boolean => Array.isArray(e) && e.length === 2 && e.every((x) => typeof x === "string");
+      ok =
+        need(
+          isObj(l) && end(l.a) && end(l.b) && (l.subnet === undefined || typeof l.subnet === "string"),
+          ["ring", "links", i],
+          '{ a: ["node", "nic"], b: ["node", "nic"], subnet?: string }',
+        ) && ok;
+    });
+  } else ok = false;
+  const l = c.linstor as Record<string, unknown> | undefined;
+  ok =
+    need(
+      isObj(l) &&
+        isObj(l.storagePool) &&
+        typeof l.storagePool.name === "string" &&
+        Array.isArray(l.resourceGroups) &&
+        l.resourceGroups.every((g) => isObj(g) && typeof g.name === "string") &&
+        isObj(l.ha) &&
+        isObj(l.ha.resourceGroup) &&
+        typeof l.ha.resourceGroup.name === "string" &&
+        typeof l.ha.dbResource === "string" &&
+        typeof l.ha.dbSize === "string" &&
+        isObj(l.ha.vip) &&
+        typeof l.ha.vip.storage === "string",
+      ["linstor"],
+      "linstor with storagePool, resourceGroups and ha { resourceGroup, dbResource, dbSize, vip }",
+    ) && ok;
+  const k = c.keepalived as Record<string, unknown> | undefined;
+  ok = need(isObj(k) && isObj(k.password), ["keepalived"], "keepalived with virtualRouterId and password") && ok;
+  const p = c.pveStorage as Record<string, unknown> | undefined;
+  ok =
+    need(
+      isObj(p) && typeof p.id === "string" && typeof p.resourceGroup === "string" && Array.isArray(p.content),
+      ["pveStorage"],
+      "pveStorage { id, content, resourceGroup }",
+    ) && ok;
+  const a = c.apt as Record<string, unknown> | undefined;
+  ok = need(isObj(a) && typeof a.linbit === "string", ["apt"], "apt { linbit: URL }") && ok;
+  return ok;
+}
+
+interface DeclaredNetwork {
+  network: string;
+  path: ConfigPath;
+  label: string;
+}
+
+export function validateConfig(input: unknown, context: ValidationContext): ValidationResult {
+  const f = new Findings();
+  if (!checkShape(input, f)) return { ok: false, diagnostics: f.list };
+  const config = input;
+  const nodes = config.nodes;
+  const nodeNames = nodes.map((n) => n.name);
+
+  if (!CLUSTER_NAME.test(config.name)) f.add(catalogue.clusterNameInvalid, ["name"], config.name);
+  if (nodes.length < 3) f.add(catalogue.tooFewNodes, ["nodes"], nodes.length);
+  else if (nodes.length % 2 === 0) f.add(catalogue.evenNodeCount, ["nodes"], nodes.length);
+
+  // Nodes: names, interfaces, addresses, ZFS.
+  const seenNames = new Set<string>();
+  const addressOwners = new Map<string, string>();
+  const claimAddress = (cidr: string, where: string, path: ConfigPath): void => {
+    const ip = cidr.split("/")[0];
+    const previous = addressOwners.get(ip);
+    if (previous !== undefined) f.add(catalogue.addressDuplicate, path, ip, previous);
+    else addressOwners.set(ip, where);
+  };
+  const checkHostAddress = (value: string, path: ConfigPath): boolean => {
+    if (!isValidHostAddress(value)) {
+      f.add(catalogue.addressInvalid, path, value);
+      return false;
+    }
+    if (isNetworkOrBroadcast(value)) {
+      f.add(catalogue.addressIsNetworkOrBroadcast, path, value);
+      return false;
+    }
+    return true;
+  };
+
+  const networkOf: Record<"management" | "storage", string | undefined> = { management: undefined, storage: undefined };
+  nodes.forEach((node, i) => {
+    if (!HOSTNAME_LABEL.test(node.name)) f.add(catalogue.nodeNameInvalid, ["nodes", i, "name"], node.name);
+    else if (seenNames.has(node.name)) f.add(catalogue.nodeNameDuplicate, ["nodes", i, "name"], node.name);
+    seenNames.add(node.name);
+    for (const net of ["management", "storage"] as const) {
+      const { iface, address } = node[net];
+      if (!validInterfaceName(iface)) f.add(catalogue.interfaceNameInvalid, ["nodes", i, net, "iface"], iface);
+      if (checkHostAddress(address, ["nodes", i, net, "address"])) {
+        claimAddress(address, `nodes[${i}].${net}.address`, ["nodes", i, net, "address"]);
+        const network = parseHostAddress(address).network;
+        const first = networkOf[net];
+        if (first === undefined) networkOf[net] = network;
+        else if (first !== network)
+          f.add(catalogue.nodeNetworkMismatch, ["nodes", i, net, "address"], net, node.name, network, first);
+      }
+    }
+    if (node.vrrpPriority !== undefined && !isInt(node.vrrpPriority, 1, 254))
+      f.add(catalogue.priorityInvalid, ["nodes", i, "vrrpPriority"], node.vrrpPriority);
+    const { pool, mirror } = node.zfs;
+    if (!ZFS_POOL_NAME.test(pool) || ZFS_RESERVED_POOL_NAMES.test(pool))
+      f.add(catalogue.zfsPoolNameInvalid, ["nodes", i, "zfs", "pool"], pool);
+    if (mirror.length < 2) f.add(catalogue.mirrorTooSmall, ["nodes", i, "zfs", "mirror"], mirror.length);
+    const seenDevices = new Set<string>();
+    mirror.forEach((device, d) => {
+      if (!DEVICE_PATH.test(device) || device.split("/").includes(".."))
+        f.add(catalogue.devicePathInvalid, ["nodes", i, "zfs", "mirror", d], device);
+      else if (seenDevices.has(device)) f.add(catalogue.devicePathDuplicate, ["nodes", i, "zfs", "mirror", d], device);
+      seenDevices.add(device);
+    });
+  });
+
+  // Declared networks: management, storage, avoid list, link subnets.
+  const declared: DeclaredNetwork[] = [];
+  if (networkOf.management)
+    declared.push({
+      network: networkOf.management,
+      path: ["nodes", 0, "management", "address"],
+      label: "management network",
+    });
+  if (networkOf.storage)
+    declared.push({ network: networkOf.storage, path: ["nodes", 0, "storage", "address"], label: "storage network" });
+
+  const ring = config.ring;
+  const prefix = ring.prefix ?? DEFAULT_RING_PREFIX;
+  if (ring.prefix !== undefined && !isInt(ring.prefix, 16, 30))
+    f.add(catalogue.prefixInvalid, ["ring", "prefix"], ring.prefix);
+  if (ring.pool !== undefined && !isValidNetwork(ring.pool))
+    f.add(catalogue.networkInvalid, ["ring", "pool"], ring.pool);
+  const avoid = ring.avoid ?? [];
+  const validAvoid: string[] = [];
+  avoid.forEach((net, i) => {
+    if (!isValidNetwork(net)) f.add(catalogue.networkInvalid, ["ring", "avoid", i], net);
+    else validAvoid.push(net);
+  });
+
+  // Ring links: ends, NICs, explicit subnets.
+  const nicUse = new Map<string, string>();
+  nodes.forEach((node, i) => {
+    for (const net of ["management", "storage"] as const)
+      nicUse.set(`${node.name}/${node[net].iface}`, `nodes[${i}].${net}`);
+  });
+  let linksUsable = true;
+  ring.links.forEach((link, i) => {
+    for (const side of ["a", "b"] as const) {
+      const [nodeName, nic] = link[side];
+      if (!seenNames.has(nodeName)) {
+        f.add(catalogue.unknownNode, ["ring", "links", i, side], nodeName);
+        linksUsable = false;
+      }
+      if (!validInterfaceName(nic)) f.add(catalogue.interfaceNameInvalid, ["ring", "links", i, side], nic);
+      const key = `${nodeName}/${nic}`;
+      if (nicUse.has(key)) f.add(catalogue.nicUsedTwice, ["ring", "links", i, side], nodeName, nic);
+      nicUse.set(key, `ring.links[${i}]`);
+    }
+    if (link.a[0] === link.b[0]) {
+      f.add(catalogue.selfLink, ["ring", "links", i], link.a[0]);
+      linksUsable = false;
+    }
+    if (link.mtu !== undefined && !isInt(link.mtu, 576, 9216))
+      f.add(catalogue.mtuInvalid, ["ring", "links", i, "mtu"], link.mtu);
+    if (link.subnet !== undefined) {
+      if (!isValidNetwork(link.subnet)) {
+        f.add(catalogue.networkInvalid, ["ring", "links", i, "subnet"], link.subnet);
+        linksUsable = false;
+      } else if (usableHosts(link.subnet) < 2 || Number(link.subnet.split("/")[1]) > 30) {
+        f.add(catalogue.subnetTooSmall, ["ring", "links", i, "subnet"], link.subnet);
+        linksUsable = false;
+      }
+    }
+  });
+
+  // VIPs.
+  const ha = config.linstor.ha;
+  for (const kind of ["storage", "management"] as const) {
+    const vip = ha.vip[kind];
+    if (vip === undefined) continue;
+    const path: ConfigPath = ["linstor", "ha", "vip", kind];
+    if (!checkHostAddress(vip, path)) continue;
+    const vipIp = vip.split("/")[0];
+    const owner = nodes.find((n) => isValidHostAddress(n[kind].address) && n[kind].address.split("/")[0] === vipIp);
+    if (owner) {
+      f.add(catalogue.vipAddressTaken, path, vip, owner.name);
+      continue;
+    }
+    claimAddress(vip, `linstor.ha.vip.${kind}`, path);
+    for (const node of nodes) {
+      if (!isValidHostAddress(node[kind].address)) continue;
+      const nodeNet = parseHostAddress(node[kind].address).network;
+      if (!networkContains(nodeNet, vipIp)) {
+        f.add(catalogue.vipOutsideSubnet, path, vip, node.name, nodeNet);
+        break;
+      }
+      if (parseHostAddress(vip).prefix !== parseHostAddress(node[kind].address).prefix) {
+        f.add(catalogue.vipPrefixMismatch, path, vip, node.name, node[kind].address);
+        break;
+      }
+    }
+  }
+
+  // Subnet allocation and overlaps.
+  let linkSubnets: string[] = [];
+  if (linksUsable && f.errors.length === 0) {
+    const reserved = [...declared.map((d) => d.network), ...validAvoid];
+    const allocation = allocateLinkSubnets(ring.links, ring.pool, prefix, reserved);
+    if (!allocation.ok) {
+      if (!ring.pool) f.add(catalogue.poolMissing, ["ring", "links", allocation.linkIndex]);
+      else f.add(catalogue.poolExhausted, ["ring", "pool"], ring.pool, prefix);
+    } else {
+      linkSubnets = allocation.subnets;
+      linkSubnets.forEach((subnet, i) => {
+        const path: ConfigPath = ring.links[i].subnet ? ["ring", "links", i, "subnet"] : ["ring", "links", i];
+        declared.push({ network: subnet, path, label: `ring.links[${i}]` });
+      });
+      for (let i = 0; i < declared.length; i += 1) {
+        for (let j = 0; j < i; j += 1) {
+          if (networksOverlap(declared[i].network, declared[j].network)) {
+            f.add(
+              catalogue.networksOverlap,
+              declared[i].path,
+              declared[i].network,
+              declared[i].label,
+              declared[j].network,
+              declared[j].label,
+            );
+          }
+        }
+        avoid.forEach((net) => {
+          if (isValidNetwork(net) && networksOverlap(declared[i].network, net))
+            f.add(catalogue.networkInAvoidList, declared[i].path, declared[i].network, net);
+        });
+      }
+      // Ring addresses must not collide with anything else either.
+      const planned = planLinks(ring.links, linkSubnets);
+      for (const link of planned) {
+        claimAddress(link.a.address, `ring.links[${link.index}].a`, ["ring", "links", link.index, "a"]);
+        claimAddress(link.b.address, `ring.links[${link.index}].b`, ["ring", "links", link.index, "b"]);
+      }
+      // Topology: every node on at least two links, all connected.
+      nodes.forEach((node, i) => {
+        const degree = planned.filter((l) => l.a.node === node.name || l.b.node === node.name).length;
+        if (degree < 2) f.add(catalogue.ringDegree, ["nodes", i, "name"], node.name, degree);
+      });
+      const unreachable = unreachableNodes(nodeNames, planned);
+      if (unreachable.length > 0) f.add(catalogue.disconnected, ["ring", "links"], unreachable.join(", "));
+    }
+  }
+
+  // Corosync.
+  const corosyncLinks = config.corosync?.links ?? DEFAULT_COROSYNC_LINKS;
+  if (corosyncLinks.length < 1 || corosyncLinks.length > 8)
+    f.add(catalogue.corosyncLinkCount, ["corosync", "links"], corosyncLinks.length);
+
+  // LINSTOR.
+  const linstor = config.linstor;
+  if (linstor.version !== undefined && !VERSION.test(linstor.version))
+    f.add(catalogue.versionInvalid, ["linstor", "version"], linstor.version);
+  if (!LINSTOR_NAME.test(linstor.storagePool.name))
+    f.add(catalogue.linstorNameInvalid, ["linstor", "storagePool", "name"], "storage pool", linstor.storagePool.name);
+  const groupNames = new Set<string>();
+  const checkGroup = (
+    group: ClusterConfig["linstor"]["resourceGroups"][number],
+    path: ConfigPath,
+    isHa: boolean,
+  ): void => {
+    if (!LINSTOR_NAME.test(group.name))
+      f.add(catalogue.linstorNameInvalid, [...path, "name"], "resource group", group.name);
+    else if (groupNames.has(group.name)) f.add(catalogue.resourceGroupDuplicate, [...path, "name"], group.name);
+    groupNames.add(group.name);
+    if (!isInt(group.placeCount, 1, 255))
+      f.add(catalogue.placeCountTooLow, [...path, "placeCount"], group.name, group.placeCount);
+    else if (group.placeCount > nodes.length)
+      f.add(catalogue.placeCountTooHigh, [...path, "placeCount"], group.name, group.placeCount, nodes.length);
+    else if (isHa && group.placeCount < 3)
+      f.add(catalogue.haPlaceCountTooLow, [...path, "placeCount"], group.placeCount);
+    for (const [key, value] of Object.entries(group.drbdOptions ?? {})) {
+      if (!DRBD_OPTION_KEY.test(key) || typeof value !== "string" || !PLAIN_VALUE.test(value))
+        f.add(catalogue.drbdOptionInvalid, [...path, "drbdOptions", key], key, String(value));
+    }
+  };
+  linstor.resourceGroups.forEach((g, i) => checkGroup(g, ["linstor", "resourceGroups", i], false));
+  checkGroup(ha.resourceGroup, ["linstor", "ha", "resourceGroup"], true);
+  if (!LINSTOR_NAME.test(ha.dbResource))
+    f.add(catalogue.linstorNameInvalid, ["linstor", "ha", "dbResource"], "resource", ha.dbResource);
+  if (!SIZE.test(ha.dbSize)) f.add(catalogue.sizeInvalid, ["linstor", "ha", "dbSize"], ha.dbSize);
+  for (const [key, value] of Object.entries(linstor.nodeProperties ?? {})) {
+    if (!PROPERTY_KEY.test(key) || typeof value !== "string" || !PLAIN_VALUE.test(value))
+      f.add(catalogue.nodePropertyInvalid, ["linstor", "nodeProperties", key], key);
+  }
+
+  // Proxmox storage.
+  const pve = config.pveStorage;
+  if (!PVE_STORAGE_ID.test(pve.id)) f.add(catalogue.pveStorageIdInvalid, ["pveStorage", "id"], pve.id);
+  if (!linstor.resourceGroups.some((g) => g.name === pve.resourceGroup)) {
+    f.add(
+      catalogue.resourceGroupUnknown,
+      ["pveStorage", "resourceGroup"],
+      pve.resourceGroup,
+      linstor.resourceGroups.map((g) => g.name).join(", ") || "none",
+    );
+  }
+
+  // keepalived and its secret.
+  const keepalived = config.keepalived;
+  if (!isInt(keepalived.virtualRouterId, 1, 255))
+    f.add(catalogue.routerIdInvalid, ["keepalived", "virtualRouterId"], keepalived.virtualRouterId);
+  if (keepalived.advertInterval !== undefined && !isInt(keepalived.advertInterval, 1, 255))
+    f.add(catalogue.intervalInvalid, ["keepalived", "advertInterval"], keepalived.advertInterval);
+  const vrrpPassword = checkSecret(keepalived.password, ["keepalived", "password"], context, f);
+  if (vrrpPassword !== undefined) {
+    // Never echo the secret itself: say what is wrong with it.
+    if (vrrpPassword.length > 8)
+      f.add(catalogue.passwordInvalid, ["keepalived", "password"], `has ${vrrpPassword.length} characters`);
+    else if (!VRRP_PASSWORD.test(vrrpPassword))
+      f.add(catalogue.passwordInvalid, ["keepalived", "password"], "has a character keepalived cannot take");
+  }
+
+  // Monitoring.
+  const listen = config.monitoring?.prometheus?.listen;
+  if (listen !== undefined) {
+    const match = /^((?:[0-9]{1,3}\.){3}[0-9]{1,3})?:([0-9]{1,5})$/.exec(listen);
+    const port = match ? Number(match[2]) : 0;
+    if (!match || port < 1 || port > 65535 || (match[1] !== undefined && !isValidHostAddress(`${match[1]}/32`)))
+      f.add(catalogue.listenInvalid, ["monitoring", "prometheus", "listen"], listen);
+  }
+
+  // apt.
+  let keyring: Buffer | undefined;
+  if (!validAptUrl(config.apt.linbit)) f.add(catalogue.urlInvalid, ["apt", "linbit"], config.apt.linbit);
+  if (config.apt.keyring !== undefined) {
+    const path = resolve(dirname(context.configFile), config.apt.keyring);
+    if (!existsSync(path)) f.add(catalogue.keyringMissing, ["apt", "keyring"], config.apt.keyring, "no such file");
+    else {
+      try {
+        keyring = readFileSync(path);
+      } catch (error) {
+        f.add(
+          catalogue.keyringMissing,
+          ["apt", "keyring"],
+          config.apt.keyring,
+          (error as NodeJS.ErrnoException).code ?? "unreadable",
+        );
+      }
+    }
+  }
+
+  // Benchmarks.
+  const fio = config.bench?.fio;
+  if (fio) {
+    if (!ABSOLUTE_PATH.test(fio.filename) || fio.filename.split("/").includes(".."))
+      f.add(catalogue.benchValueInvalid, ["bench", "fio", "filename"], "filename", fio.filename);
+    if (!SIZE.test(fio.size)) f.add(catalogue.sizeInvalid, ["bench", "fio", "size"], fio.size);
+    if (!isInt(fio.runtimeSeconds, 1, 86400))
+      f.add(catalogue.benchValueInvalid, ["bench", "fio", "runtimeSeconds"], "runtime", String(fio.runtimeSeconds));
+    const jobNames = new Set<string>();
+    fio.jobs.forEach((job, i) => {
+      if (!JOB_NAME.test(job.name) || jobNames.has(job.name))
+        f.add(catalogue.benchValueInvalid, ["bench", "fio", "jobs", i, "name"], "job name", job.name);
+      jobNames.add(job.name);
+      if (!BLOCK_SIZE.test(job.bs))
+        f.add(catalogue.benchValueInvalid, ["bench", "fio", "jobs", i, "bs"], "block size", job.bs);
+      if (!isInt(job.iodepth, 1, 1024))
+        f.add(catalogue.benchValueInvalid, ["bench", "fio", "jobs", i, "iodepth"], "iodepth", String(job.iodepth));
+    });
+  }
+  const iperf3 = config.bench?.iperf3;
+  if (iperf3) {
+    if (!isInt(iperf3.durationSeconds, 1, 3600))
+      f.add(
+        catalogue.benchValueInvalid,
+        ["bench", "iperf3", "durationSeconds"],
+        "duration",
+        String(iperf3.durationSeconds),
+      );
+    if (iperf3.parallel !== undefined && !isInt(iperf3.parallel, 1, 128))
+      f.add(catalogue.benchValueInvalid, ["bench", "iperf3", "parallel"], "parallel streams", String(iperf3.parallel));
+    if (iperf3.port !== undefined && !isInt(iperf3.port, 1, 65535))
+      f.add(catalogue.benchValueInvalid, ["bench", "iperf3", "port"], "port", String(iperf3.port));
+  }
+
+  if (f.errors.length > 0) return { ok: false, diagnostics: f.list };
+  return {
+    ok: true,
+    valid: { config, linkSubnets, secrets: { vrrpPassword: vrrpPassword ?? "" }, ...(keyring ? { keyring } : {}) },
+    warnings: f.list,
+  };
+}
+
+function checkSecret(
+  source: SecretSource,
+  path: ConfigPath,
+  context: ValidationContext,
+  f: Findings,
+): string | undefined {
+  if ("env" in source && !ENV_NAME.test(source.env)) {
+    f.add(catalogue.secretEnvNameInvalid, [...path, "env"], source.env);
+    return undefined;
+  }
+  const result = resolveSecret(source, context.configFile, context.env);
+  if (!result.ok) {
+    f.add(catalogue.secretMissing, path, result.why);
+    return undefined;
+  }
+  return result.value;
+}
+
+function validAptUrl(value: string): boolean {
+  if (/[\s"'\\]/.test(value)) return false;
+  try {
+    const url = new URL(value);
+    return ["http:", "https:", "file:"].includes(url.protocol);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,258 @@
+/**
+ * Every user-facing finding homegarden reports, in one place. Each entry has a stable code and a
+ * message that says what is wrong and how to fix it.
+ */
+import type { Severity } from "./diagnostic.js";
+
+interface Entry<A extends unknown[]> {
+  code: string;
+  severity: Severity;
+  message: (...args: A) => string;
+}
+
+function entry<A extends unknown[]>(code: string, severity: Severity, message: (...args: A) => string): Entry<A> {
+  return { code, severity, message };
+}
+
+export const catalogue = {
+  // Loading (HG0xx)
+  typeError: entry("HG001", "error", (text: string) => text),
+  noDefaultExport: entry(
+    "HG002",
+    "error",
+    () => "the config module has no default export: end it with `export default defineCluster({ ... })`",
+  ),
+  forbiddenImport: entry(
+    "HG003",
+    "error",
+    (spec: string) =>
+      `the config module imports "${spec}": only "homegarden" may be imported, so that a render depends on nothing but this file`,
+  ),
+  evaluationFailed: entry("HG004", "error", (why: string) => `evaluating the config module failed: ${why}`),
+  configNotFound: entry("HG005", "error", (file: string) => `config module ${file} does not exist`),
+  shapeInvalid: entry("HG006", "error", (expected: string) => `expected ${expected}`),
+
+  // Names (HG1xx)
+  nodeNameInvalid: entry(
+    "HG101",
+    "error",
+    (name: string) =>
+      `node name "${name}" is not a valid hostname label: use 1-63 lowercase letters, digits and inner hyphens`,
+  ),
+  nodeNameDuplicate: entry("HG102", "error", (name: string) => `node name "${name}" is used by two nodes`),
+  tooFewNodes: entry(
+    "HG103",
+    "error",
+    (count: number) => `${count} node(s) declared: a highly available cluster needs at least 3 for quorum`,
+  ),
+  evenNodeCount: entry(
+    "HG104",
+    "warning",
+    (count: number) =>
+      `${count} nodes: an even node count gains no quorum safety over ${count - 1}; consider a QDevice`,
+  ),
+  interfaceNameInvalid: entry(
+    "HG105",
+    "error",
+    (name: string) =>
+      `interface name "${name}" is invalid: 1-15 characters from letters, digits, "-", "_", ".", not "." or ".."`,
+  ),
+  linstorNameInvalid: entry(
+    "HG106",
+    "error",
+    (what: string, name: string) =>
+      `${what} "${name}" is not a valid LINSTOR name: start with a letter, then 2-47 letters, digits, "_" or "-"`,
+  ),
+  zfsPoolNameInvalid: entry(
+    "HG107",
+    "error",
+    (name: string) =>
+      `ZFS pool name "${name}" is invalid: start with a letter, then letters, digits, "_", "-", ".", ":"`,
+  ),
+  devicePathInvalid: entry(
+    "HG108",
+    "error",
+    (path: string) => `device "${path}" is not an absolute /dev path of letters, digits, "/", "-", "_", ".", ":"`,
+  ),
+  mirrorTooSmall: entry("HG113", "error", (n: number) => `a ZFS mirror needs at least 2 devices, ${n} given`),
+  devicePathDuplicate: entry("HG109", "error", (path: string) => `device "${path}" is listed twice on this node`),
+  clusterNameInvalid: entry(
+    "HG110",
+    "error",
+    (name: string) => `cluster name "${name}" is invalid: 1-15 letters, digits and "-", starting with a letter`,
+  ),
+  pveStorageIdInvalid: entry(
+    "HG111",
+    "error",
+    (id: string) => `Proxmox storage id "${id}" is invalid: start with a letter, then letters, digits, "-", "_", "."`,
+  ),
+  nicUsedTwice: entry(
+    "HG112",
+    "error",
+    (node: string, nic: string) => `NIC ${nic} on ${node} carries more than one ring link`,
+  ),
+
+  // Addresses (HG2xx)
+  addressInvalid: entry(
+    "HG201",
+    "error",
+    (value: string) => `"${value}" is not an IPv4 address with prefix length, e.g. "10.100.4.101/24"`,
+  ),
+  networkInvalid: entry(
+    "HG202",
+    "error",
+    (value: string) => `"${value}" is not an IPv4 network with its host bits zero, e.g. "10.10.0.0/29"`,
+  ),
+  addressIsNetworkOrBroadcast: entry(
+    "HG203",
+    "error",
+    (value: string) => `${value} is the network or broadcast address of its subnet: pick a host address`,
+  ),
+  addressDuplicate: entry("HG204", "error", (ip: string, other: string) => `address ${ip} is also used at ${other}`),
+  networksOverlap: entry(
+    "HG205",
+    "error",
+    (a: string, aWhere: string, b: string, bWhere: string) =>
+      `network ${a} (${aWhere}) overlaps ${b} (${bWhere}): every network must be disjoint from every other`,
+  ),
+  networkInAvoidList: entry(
+    "HG206",
+    "error",
+    (net: string, avoid: string) => `network ${net} overlaps ${avoid} from ring.avoid`,
+  ),
+  vipOutsideSubnet: entry(
+    "HG207",
+    "error",
+    (vip: string, node: string, net: string) =>
+      `VIP ${vip} is outside ${node}'s network ${net} on the interface that carries it`,
+  ),
+  vipPrefixMismatch: entry(
+    "HG208",
+    "error",
+    (vip: string, node: string, addr: string) => `VIP ${vip} has another prefix length than ${node}'s ${addr}`,
+  ),
+  subnetTooSmall: entry(
+    "HG209",
+    "error",
+    (net: string) => `link subnet ${net} has fewer than 2 host addresses: use a prefix of /30 or shorter`,
+  ),
+  nodeNetworkMismatch: entry(
+    "HG210",
+    "error",
+    (what: string, node: string, net: string, first: string) =>
+      `${node}'s ${what} address is in ${net}, but the first node's is in ${first}: all nodes share one ${what} network`,
+  ),
+  poolMissing: entry(
+    "HG211",
+    "error",
+    () => `a ring link has no subnet and ring.pool is not set: give the link a subnet or set ring.pool`,
+  ),
+  poolExhausted: entry(
+    "HG212",
+    "error",
+    (pool: string, prefix: number) => `ring.pool ${pool} has no free /${prefix} left for this link`,
+  ),
+  prefixInvalid: entry("HG213", "error", (p: number) => `ring.prefix ${p} must be a whole number from 16 to 30`),
+
+  // Topology (HG3xx)
+  unknownNode: entry("HG301", "error", (name: string) => `"${name}" is not the name of a declared node`),
+  selfLink: entry("HG302", "error", (name: string) => `ring link connects ${name} to itself`),
+  ringDegree: entry(
+    "HG303",
+    "error",
+    (node: string, count: number) => `${node} has ${count} ring link(s): every node needs at least 2 (a ring)`,
+  ),
+  disconnected: entry(
+    "HG304",
+    "error",
+    (nodes: string) => `the ring links do not connect every node: ${nodes} cannot be reached from the first node`,
+  ),
+  corosyncLinkMissing: entry(
+    "HG305",
+    "error",
+    (source: string, node: string) => `corosync link "${source}" does not exist on ${node} (fewer ring links)`,
+  ),
+  corosyncLinkCount: entry("HG306", "error", (n: number) => `corosync.links has ${n} entries: knet takes 1 to 8`),
+
+  // LINSTOR and services (HG4xx)
+  placeCountTooHigh: entry(
+    "HG401",
+    "error",
+    (rg: string, count: number, nodes: number) =>
+      `resource group ${rg} places ${count} replicas but only ${nodes} nodes have storage`,
+  ),
+  placeCountTooLow: entry(
+    "HG402",
+    "error",
+    (rg: string, count: number) => `resource group ${rg} has place-count ${count}: use at least 1`,
+  ),
+  haPlaceCountTooLow: entry(
+    "HG403",
+    "error",
+    (count: number) => `the controller database group places ${count} replicas: DRBD quorum needs at least 3`,
+  ),
+  resourceGroupDuplicate: entry("HG404", "error", (name: string) => `resource group ${name} is declared twice`),
+  resourceGroupUnknown: entry(
+    "HG405",
+    "error",
+    (name: string, known: string) =>
+      `resource group "${name}" is not declared in linstor.resourceGroups (declared: ${known})`,
+  ),
+  sizeInvalid: entry(
+    "HG406",
+    "error",
+    (value: string) => `size "${value}" is invalid: use a number with K, M, G or T, e.g. "200M"`,
+  ),
+  drbdOptionInvalid: entry(
+    "HG407",
+    "error",
+    (key: string, value: string) =>
+      `DRBD option --${key}=${value} is invalid: keys are lowercase words joined by "-", values letters, digits, "-", "_", "."`,
+  ),
+  nodePropertyInvalid: entry(
+    "HG408",
+    "error",
+    (key: string) =>
+      `LINSTOR property "${key}" is invalid: use letters, digits, "/", "_", "-" and values without spaces or quotes`,
+  ),
+  versionInvalid: entry(
+    "HG409",
+    "error",
+    (value: string) => `version "${value}" is not a dotted version like "1.31.0"`,
+  ),
+  routerIdInvalid: entry(
+    "HG410",
+    "error",
+    (id: number) => `virtualRouterId ${id} must be a whole number from 1 to 255`,
+  ),
+  priorityInvalid: entry("HG411", "error", (p: number) => `vrrpPriority ${p} must be a whole number from 1 to 254`),
+  secretMissing: entry("HG412", "error", (where: string) => `secret not available: ${where}`),
+  passwordInvalid: entry(
+    "HG413",
+    "error",
+    (why: string) =>
+      `the VRRP password ${why}: keepalived uses 1 to 8 printable ASCII characters without spaces or quotes`,
+  ),
+  listenInvalid: entry(
+    "HG414",
+    "error",
+    (value: string) => `listen address "${value}" is not HOST:PORT with a port from 1 to 65535`,
+  ),
+  urlInvalid: entry(
+    "HG415",
+    "error",
+    (value: string) => `apt URL "${value}" is not an http(s) or file URL without spaces`,
+  ),
+  keyringMissing: entry("HG416", "error", (path: string, why: string) => `keyring file ${path} cannot be read: ${why}`),
+  secretEnvNameInvalid: entry(
+    "HG417",
+    "error",
+    (name: string) => `environment variable name "${name}" is invalid: use letters, digits and "_"`,
+  ),
+  benchValueInvalid: entry("HG418", "error", (what: string, value: string) => `bench ${what} "${value}" is invalid`),
+  mtuInvalid: entry("HG419", "error", (mtu: number) => `MTU ${mtu} must be a whole number from 576 to 9216`),
+  intervalInvalid: entry("HG420", "error", (n: number) => `advertInterval ${n} must be a whole number from 1 to 255`),
+  vipAddressTaken: entry("HG421", "error", (vip: string, node: string) => `VIP ${vip} is also ${node}'s own address`),
+} as const;
+
+export type CatalogueKey = keyof typeof catalogue;

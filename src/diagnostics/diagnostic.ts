@@ -1,0 +1,45 @@
+/** One finding about a config module, positioned in the user's file when possible. */
+export type Severity = "error" | "warning";
+export type ConfigPath = (string | number)[];
+
+export interface SourcePosition {
+  file: string;
+  line: number;
+  column: number;
+}
+
+export interface Diagnostic {
+  code: string;
+  severity: Severity;
+  message: string;
+  /** Path of the offending value inside the config object, e.g. ["nodes", 1, "name"]. */
+  path?: ConfigPath;
+  position?: SourcePosition;
+}
+
+export function formatPath(path: ConfigPath): string {
+  return path.map((part, i) => (typeof part === "number" ? `[${part}]` : i === 0 ? part : `.${part}`)).join("");
+}
+
+/** `file:line:col error CODE message`, then the source line with a caret under the column. */
+export function formatDiagnostic(d: Diagnostic, sourceText?: string): string {
+  const where = d.position ? `${d.position.file}:${d.position.line}:${d.position.column} ` : "";
+  const field = d.path && d.path.length > 0 ? ` (at ${formatPath(d.path)})` : "";
+  const head = `${where}${d.severity} ${d.code} ${d.message}${field}`;
+  if (!d.position || sourceText === undefined) return head;
+  const line = sourceText.split("\n")[d.position.line - 1];
+  if (line === undefined) return head;
+  const gutter = String(d.position.line);
+  const caret = " ".repeat(gutter.length) + " | " + " ".repeat(Math.max(0, d.position.column - 1)) + "^";
+  return `${head}\n${gutter} | ${line}\n${caret}`;
+}
+
+export class DiagnosticsError extends Error {
+  constructor(
+    readonly diagnostics: Diagnostic[],
+    readonly sourceText?: string,
+  ) {
+    super(diagnostics.map((d) => formatDiagnostic(d)).join("\n"));
+    this.name = "DiagnosticsError";
+  }
+}

@@ -1,0 +1,2 @@
+export { defineCluster } from "./config/define.js";
+export type * from "./config/types.js";

@@ -1,0 +1,7 @@
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The package root: works from src/ (tests) and from dist/ (the CLI), both one level below it. */
+export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+export const templatesDir = resolve(packageRoot, "templates");
+export const exampleConfigPath = resolve(packageRoot, "examples", "homegarden.config.ts");

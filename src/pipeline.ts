@@ -1,0 +1,54 @@
+/** The whole pipeline as functions: load -> validate -> plan -> render -> assemble. No printing here. */
+import { loadConfigModule, type LoadedModule } from "./config/loader.js";
+import { validateConfig, type ValidConfig } from "./config/validate.js";
+import type { Diagnostic } from "./diagnostics/diagnostic.js";
+import { buildPlan, type ClusterPlan } from "./plan/plan.js";
+import type { Artifact } from "./render/artifact.js";
+import { renderCluster } from "./render/index.js";
+import { assembleOutput, type OutputFile } from "./bundle/write.js";
+
+export interface CheckOptions {
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** Warnings count as errors. */
+  strict?: boolean;
+}
+
+export type CheckResult =
+  | { ok: true; module: LoadedModule; valid: ValidConfig; plan: ClusterPlan; warnings: Diagnostic[] }
+  | { ok: false; diagnostics: Diagnostic[]; sourceText?: string };
+
+/** Loads, type-checks and validates a config module; positions every finding in the user's file. */
+export function checkConfig(configPath: string, options: CheckOptions = {}): CheckResult {
+  const loaded = loadConfigModule(configPath, options.cwd);
+  if (!loaded.ok) return { ok: false, diagnostics: loaded.diagnostics, sourceText: loaded.sourceText };
+  const module = loaded.module;
+  const result = validateConfig(module.value, { configFile: module.absolutePath, env: options.env ?? process.env });
+  const place = (d: Diagnostic): Diagnostic => (d.position || !d.path ? d : { ...d, position: module.locate(d.path) });
+  if (!result.ok) return { ok: false, diagnostics: result.diagnostics.map(place), sourceText: module.sourceText };
+  const warnings = result.warnings.map(place);
+  if (options.strict && warnings.length > 0)
+    return {
+      ok: false,
+      diagnostics: warnings.map((w) => ({ ...w, severity: "error" as const })),
+      sourceText: module.sourceText,
+    };
+  return { ok: true, module, valid: result.valid, plan: buildPlan(result.valid), warnings };
+}
+
+export async function renderArtifacts(valid: ValidConfig, plan: ClusterPlan, nodes?: string[]): Promise<Artifact[]> {
+  return renderCluster(plan, {
+    secrets: valid.secrets,
+    ...(valid.keyring ? { keyring: valid.keyring } : {}),
+    ...(nodes ? { nodes } : {}),
+  });
+}
+
+export async function renderOutput(
+  valid: ValidConfig,
+  plan: ClusterPlan,
+  env: NodeJS.ProcessEnv = process.env,
+  nodes?: string[],
+): Promise<OutputFile[]> {
+  return assembleOutput(await renderArtifacts(valid, plan, nodes), env);
+}

@@ -1,0 +1,200 @@
+/** ValidConfig -> ClusterPlan: every address, route, LINSTOR object and step, computed once. Pure. */
+import {
+  DEFAULT_ADVERT_INTERVAL,
+  DEFAULT_COROSYNC_LINKS,
+  DEFAULT_IPERF3_PORT,
+  DEFAULT_NODE_PROPERTIES,
+  DEFAULT_ON_DEMOTE_FAILURE,
+  DEFAULT_PROXMOX_RELEASE,
+  defaultVrrpPriority,
+  needsKeepResource,
+} from "../config/defaults.js";
+import type { BenchConfig, CorosyncLinkSource, ResourceGroupConfig, SecretSource } from "../config/types.js";
+import type { ValidConfig } from "../config/validate.js";
+import { parseHostAddress, type HostAddress } from "./address.js";
+import {
+  planLinks,
+  ringInterfacesOf,
+  routesOf,
+  type PlannedLink,
+  type PlannedRoute,
+  type RingInterface,
+} from "./ring.js";
+import { planSteps, type PlannedStep } from "./steps.js";
+
+export interface NodeNetwork extends HostAddress {
+  iface: string;
+}
+
+export interface PlannedNode {
+  name: string;
+  index: number;
+  isFirst: boolean;
+  management: NodeNetwork;
+  storage: NodeNetwork;
+  ringInterfaces: RingInterface[];
+  routes: PlannedRoute[];
+  /** knet link addresses, link0 first. */
+  corosyncAddresses: string[];
+  vrrpPriority: number;
+  zfs: { pool: string; mirror: string[] };
+}
+
+export interface PlannedResourceGroup {
+  name: string;
+  placeCount: number;
+  disklessOnRemaining: boolean;
+  drbdOptions: [string, string][];
+}
+
+export interface ClusterPlan {
+  cluster: string;
+  proxmoxRelease: number;
+  nodes: PlannedNode[];
+  links: PlannedLink[];
+  routing: "routed";
+  corosyncLinks: CorosyncLinkSource[];
+  linstor: {
+    storagePool: { name: string; kind: "zfsthin" | "zfs" };
+    resourceGroups: PlannedResourceGroup[];
+    nodeProperties: [string, string][];
+    keepResource: boolean;
+    satelliteNotifyStartup: boolean;
+    /** Controller addresses for clients: the VIP first (when one is managed), then every node's storage address. */
+    controllers: string[];
+    ha: {
+      resourceGroup: PlannedResourceGroup;
+      dbResource: string;
+      dbSize: string;
+      dbDevice: string;
+      vip: { storage: HostAddress; management?: HostAddress };
+      vipManager: "keepalived" | "ocf";
+      onDemoteFailure: string;
+    };
+  };
+  keepalived: {
+    virtualRouterId: number;
+    advertInterval: number;
+    unicast: boolean;
+    /** Where the password comes from; the value itself never enters the plan. */
+    passwordSource: SecretSource;
+  };
+  pveStorage: { id: string; content: string[]; resourceGroup: string; controllers: string[] };
+  prometheus?: { listen: string; enums: boolean };
+  apt: { uri: string; suite: string; component: string; keyringPath: string; vendoredKeyring: boolean };
+  bench: BenchConfig;
+  steps: PlannedStep[];
+}
+
+function planGroup(group: ResourceGroupConfig): PlannedResourceGroup {
+  return {
+    name: group.name,
+    placeCount: group.placeCount,
+    disklessOnRemaining: group.disklessOnRemaining ?? false,
+    drbdOptions: Object.entries(group.drbdOptions ?? {}),
+  };
+}
+
+function corosyncAddress(
+  source: CorosyncLinkSource,
+  management: HostAddress,
+  storage: HostAddress,
+  ring: RingInterface[],
+): string {
+  switch (source) {
+    case "ring-a":
+      return ring[0].ip;
+    case "ring-b":
+      return ring[1].ip;
+    case "management":
+      return management.ip;
+    case "storage":
+      return storage.ip;
+  }
+}
+
+export const LINBIT_KEYRING_PATH = "/etc/apt/trusted.gpg.d/linbit-keyring.gpg";
+
+export function buildPlan(valid: ValidConfig): ClusterPlan {
+  const { config, linkSubnets } = valid;
+  const nodeNames = config.nodes.map((n) => n.name);
+  const links = planLinks(config.ring.links, linkSubnets);
+  const corosyncLinks = config.corosync?.links ?? DEFAULT_COROSYNC_LINKS;
+  const ha = config.linstor.ha;
+  const vipManager = ha.vipManager ?? "keepalived";
+
+  const nodes: PlannedNode[] = config.nodes.map((node, index) => {
+    const management = { iface: node.management.iface, ...parseHostAddress(node.management.address) };
+    const storage = { iface: node.storage.iface, ...parseHostAddress(node.storage.address) };
+    const ringInterfaces = ringInterfacesOf(node.name, links);
+    return {
+      name: node.name,
+      index,
+      isFirst: index === 0,
+      management,
+      storage,
+      ringInterfaces,
+      routes: routesOf(node.name, nodeNames, links),
+      corosyncAddresses: corosyncLinks.map((source) => corosyncAddress(source, management, storage, ringInterfaces)),
+      vrrpPriority: node.vrrpPriority ?? defaultVrrpPriority(index),
+      zfs: { pool: node.zfs.pool, mirror: [...node.zfs.mirror] },
+    };
+  });
+
+  const vipStorage = parseHostAddress(ha.vip.storage);
+  const controllers = [vipStorage.ip, ...nodes.map((n) => n.storage.ip)];
+  const release = config.proxmox?.release ?? DEFAULT_PROXMOX_RELEASE;
+  const prometheus = config.monitoring?.prometheus;
+  const bench: BenchConfig = {
+    ...(config.bench?.fio ? { fio: config.bench.fio } : {}),
+    ...(config.bench?.iperf3 ? { iperf3: { port: DEFAULT_IPERF3_PORT, parallel: 1, ...config.bench.iperf3 } } : {}),
+  };
+
+  return {
+    cluster: config.name,
+    proxmoxRelease: release,
+    nodes,
+    links,
+    routing: config.ring.routing ?? "routed",
+    corosyncLinks,
+    linstor: {
+      storagePool: { ...config.linstor.storagePool },
+      resourceGroups: config.linstor.resourceGroups.map(planGroup),
+      nodeProperties: Object.entries(config.linstor.nodeProperties ?? DEFAULT_NODE_PROPERTIES),
+      keepResource: needsKeepResource(config),
+      satelliteNotifyStartup: config.linstor.satellite?.notifyStartup ?? false,
+      controllers,
+      ha: {
+        resourceGroup: planGroup(ha.resourceGroup),
+        dbResource: ha.dbResource,
+        dbSize: ha.dbSize,
+        dbDevice: `/dev/drbd/by-res/${ha.dbResource}/0`,
+        vip: { storage: vipStorage, ...(ha.vip.management ? { management: parseHostAddress(ha.vip.management) } : {}) },
+        vipManager,
+        onDemoteFailure: ha.onDemoteFailure ?? DEFAULT_ON_DEMOTE_FAILURE,
+      },
+    },
+    keepalived: {
+      virtualRouterId: config.keepalived.virtualRouterId,
+      advertInterval: config.keepalived.advertInterval ?? DEFAULT_ADVERT_INTERVAL,
+      unicast: config.keepalived.unicast ?? false,
+      passwordSource: config.keepalived.password,
+    },
+    pveStorage: {
+      id: config.pveStorage.id,
+      content: [...config.pveStorage.content],
+      resourceGroup: config.pveStorage.resourceGroup,
+      controllers,
+    },
+    ...(prometheus ? { prometheus: { listen: prometheus.listen, enums: prometheus.enums ?? false } } : {}),
+    apt: {
+      uri: config.apt.linbit.endsWith("/") ? config.apt.linbit : `${config.apt.linbit}/`,
+      suite: `proxmox-${release}`,
+      component: "drbd-9",
+      keyringPath: LINBIT_KEYRING_PATH,
+      vendoredKeyring: valid.keyring !== undefined,
+    },
+    bench,
+    steps: planSteps(vipManager),
+  };
+}

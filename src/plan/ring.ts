@@ -1,0 +1,189 @@
+/**
+ * Ring network planning: link subnets, per-node ring interfaces, and static routes. Pure functions.
+ *
+ * Routing rule ("routed"): every node gets one route to every link subnet it is not on, via a
+ * neighbour on a shortest path (hop count in the node graph to the nearer end of that link). When
+ * several neighbours are equally close, the one that follows this node in node order wins (smallest
+ * (neighbourIndex - nodeIndex) mod nodeCount); between parallel links to that neighbour, the first
+ * link in config order. For the seed's three nodes this gives its three routes exactly.
+ */
+import { IPv4, IPv4CidrRange } from "ip-num";
+import type { RingLink } from "../config/types.js";
+import { networksOverlap, nthHost } from "./address.js";
+
+export interface RingEnd {
+  node: string;
+  nic: string;
+  /** "10.10.0.1/29" */
+  address: string;
+  ip: string;
+}
+
+export interface PlannedLink {
+  index: number;
+  subnet: string;
+  mtu?: number;
+  a: RingEnd;
+  b: RingEnd;
+}
+
+export interface PlannedRoute {
+  /** Destination network. */
+  destination: string;
+  /** Next-hop address (the neighbour's address on the shared link). */
+  via: string;
+  /** Outgoing NIC on this node. */
+  dev: string;
+  /** Name of the neighbour that forwards. */
+  viaNode: string;
+  /** Hops to the nearer end of the destination link (1 = neighbour is on it). */
+  distance: number;
+}
+
+export interface RingInterface {
+  nic: string;
+  address: string;
+  ip: string;
+  subnet: string;
+  mtu?: number;
+  linkIndex: number;
+  peer: RingEnd;
+}
+
+export type AllocationResult = { ok: true; subnets: string[] } | { ok: false; linkIndex: number };
+
+/**
+ * Gives every link a subnet: its own when set, else the first free block of `pool` with `prefix`
+ * that overlaps no reserved network, no explicit link subnet and no earlier allocation. Links are
+ * taken in order, so appending a link never renumbers an earlier one.
+ */
+export function allocateLinkSubnets(
+  links: RingLink[],
+  pool: string | undefined,
+  prefix: number,
+  reserved: string[],
+): AllocationResult {
+  const taken = [...reserved, ...links.flatMap((l) => (l.subnet ? [l.subnet] : []))];
+  const subnets: string[] = [];
+  for (const [index, link] of links.entries()) {
+    if (link.subnet) {
+      subnets.push(link.subnet);
+      continue;
+    }
+    if (!pool) return { ok: false, linkIndex: index };
+    const found = firstFreeBlock(pool, prefix, taken);
+    if (!found) return { ok: false, linkIndex: index };
+    taken.push(found);
+    subnets.push(found);
+  }
+  return { ok: true, subnets };
+}
+
+function firstFreeBlock(pool: string, prefix: number, taken: string[]): string | undefined {
+  const range = IPv4CidrRange.fromCidr(pool);
+  const poolPrefix = Number(pool.split("/")[1]);
+  if (prefix < poolPrefix) return undefined;
+  const blockSize = 2n ** BigInt(32 - prefix);
+  const start = range.getFirst().getValue();
+  const end = range.getLast().getValue();
+  for (let value = start; value + blockSize - 1n <= end; value += blockSize) {
+    const candidate = `${IPv4.fromNumber(value).toString()}/${prefix}`;
+    if (!taken.some((t) => networksOverlap(t, candidate))) return candidate;
+  }
+  return undefined;
+}
+
+export function planLinks(links: RingLink[], subnets: string[]): PlannedLink[] {
+  return links.map((link, index) => {
+    const subnet = subnets[index];
+    const a = nthHost(subnet, 1);
+    const b = nthHost(subnet, 2);
+    return {
+      index,
+      subnet,
+      ...(link.mtu !== undefined ? { mtu: link.mtu } : {}),
+      a: { node: link.a[0], nic: link.a[1], address: a.cidr, ip: a.ip },
+      b: { node: link.b[0], nic: link.b[1], address: b.cidr, ip: b.ip },
+    };
+  });
+}
+
+/** The node's ring interfaces, in link order. */
+export function ringInterfacesOf(node: string, links: PlannedLink[]): RingInterface[] {
+  const out: RingInterface[] = [];
+  for (const link of links) {
+    for (const [self, peer] of [
+      [link.a, link.b],
+      [link.b, link.a],
+    ] as const) {
+      if (self.node === node) {
+        out.push({
+          nic: self.nic,
+          address: self.address,
+          ip: self.ip,
+          subnet: link.subnet,
+          ...(link.mtu !== undefined ? { mtu: link.mtu } : {}),
+          linkIndex: link.index,
+          peer,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+/** Hop distances from `source` to every node (breadth-first over the links). */
+export function hopDistances(source: string, links: PlannedLink[]): Map<string, number> {
+  const distances = new Map<string, number>([[source, 0]]);
+  const queue = [source];
+  while (queue.length > 0) {
+    const current = queue.shift()!;
+    for (const link of links) {
+      const next = link.a.node === current ? link.b.node : link.b.node === current ? link.a.node : undefined;
+      if (next !== undefined && !distances.has(next)) {
+        distances.set(next, distances.get(current)! + 1);
+        queue.push(next);
+      }
+    }
+  }
+  return distances;
+}
+
+/** Nodes not reachable from the first node over the links. */
+export function unreachableNodes(nodeNames: string[], links: PlannedLink[]): string[] {
+  if (nodeNames.length === 0) return [];
+  const reached = hopDistances(nodeNames[0], links);
+  return nodeNames.filter((n) => !reached.has(n));
+}
+
+/** Static routes of `node` in "routed" mode: one per link subnet it is not on. */
+export function routesOf(node: string, nodeNames: string[], links: PlannedLink[]): PlannedRoute[] {
+  const count = nodeNames.length;
+  const selfIndex = nodeNames.indexOf(node);
+  const distanceFrom = new Map(nodeNames.map((n) => [n, hopDistances(n, links)]));
+  const ownInterfaces = ringInterfacesOf(node, links);
+  const routes: PlannedRoute[] = [];
+  for (const link of links) {
+    if (link.a.node === node || link.b.node === node) continue;
+    const toLink = (n: string): number =>
+      Math.min(distanceFrom.get(n)!.get(link.a.node) ?? Infinity, distanceFrom.get(n)!.get(link.b.node) ?? Infinity);
+    const own = toLink(node);
+    if (!Number.isFinite(own)) continue;
+    const candidates = ownInterfaces
+      .filter((iface) => toLink(iface.peer.node) === own - 1)
+      .sort((x, y) => {
+        const ox = (nodeNames.indexOf(x.peer.node) - selfIndex + count) % count;
+        const oy = (nodeNames.indexOf(y.peer.node) - selfIndex + count) % count;
+        return ox - oy || x.linkIndex - y.linkIndex;
+      });
+    const chosen = candidates[0];
+    routes.push({
+      destination: link.subnet,
+      via: chosen.peer.ip,
+      dev: chosen.nic,
+      viaNode: chosen.peer.node,
+      distance: own,
+    });
+  }
+  return routes;
+}

@@ -1,0 +1,97 @@
+/**
+ * The ordered cross-node procedure (the seed's order, corrected). Each step runs on every node, on
+ * the first node only, or on the others; run.sh holds a node's steps in this order, RUNBOOK.md the
+ * whole table.
+ */
+export type StepScope = "all" | "first" | "others";
+
+export interface StepDefinition {
+  id: string;
+  title: string;
+  scope: StepScope;
+  /** What the step waits for before acting, shown in the runbook; empty when it waits for nothing. */
+  waitsFor?: string;
+  /** Only present when the VIP is managed this way. */
+  onlyWith?: "keepalived";
+}
+
+export const STEP_DEFINITIONS: readonly StepDefinition[] = [
+  { id: "ring-network", title: "Ring NIC addresses, static routes and IP forwarding", scope: "all" },
+  { id: "cluster-create", title: "Create the Proxmox cluster with two knet links", scope: "first" },
+  {
+    id: "cluster-join",
+    title: "Join the Proxmox cluster",
+    scope: "others",
+    waitsFor: "the first node's Proxmox API (port 8006)",
+  },
+  { id: "linbit-apt", title: "LINBIT apt source and keyring", scope: "all" },
+  { id: "packages", title: "Install kernel headers, DRBD and LINSTOR packages", scope: "all" },
+  { id: "drbd-module", title: "Load the DRBD 9 kernel module now and at boot", scope: "all" },
+  { id: "controller-bootstrap", title: "Start the bootstrap LINSTOR controller (not enabled)", scope: "first" },
+  { id: "linstor-client", title: "LINSTOR client configuration", scope: "all" },
+  { id: "satellite", title: "LINSTOR satellite drop-in, enable and start", scope: "all" },
+  {
+    id: "linstor-nodes",
+    title: "Register LINSTOR nodes and their properties",
+    scope: "first",
+    waitsFor: "every node's satellite (port 3366)",
+  },
+  { id: "zfs-pool", title: "Create the mirrored ZFS pool", scope: "all" },
+  {
+    id: "storage-pools",
+    title: "Create the LINSTOR storage pool on every node",
+    scope: "first",
+    waitsFor: "every node's ZFS pool, as LINSTOR sees it",
+  },
+  {
+    id: "resource-groups",
+    title: "Resource groups, volume groups, DRBD options, controller database resource",
+    scope: "first",
+    waitsFor: "the database resource UpToDate",
+  },
+  { id: "controller-disable", title: "Disable the linstor-controller unit (drbd-reactor starts it)", scope: "all" },
+  { id: "controller-mount-unit", title: "Mount unit for /var/lib/linstor", scope: "all" },
+  { id: "controller-db-migrate", title: "Move the controller database onto DRBD (once)", scope: "first" },
+  {
+    id: "controller-standby",
+    title: "Protect the empty /var/lib/linstor mount point",
+    scope: "others",
+    waitsFor: "the database resource on this node",
+  },
+  {
+    id: "drbd-reactor",
+    title: "drbd-reactor promoter for the controller",
+    scope: "all",
+    waitsFor: "the controller on the first node (port 3370)",
+  },
+  { id: "keepalived", title: "keepalived VIP that follows the controller", scope: "all", onlyWith: "keepalived" },
+  {
+    id: "pve-storage",
+    title: "Proxmox storage entry for LINSTOR",
+    scope: "all",
+    waitsFor: "the storage entry from the first node (others)",
+  },
+  { id: "prometheus", title: "drbd-reactor Prometheus exporter", scope: "all" },
+];
+
+export interface PlannedStep {
+  /** "01-ring-network" */
+  id: string;
+  title: string;
+  scope: StepScope;
+  waitsFor?: string;
+}
+
+export function stepAppliesTo(step: StepDefinition, isFirst: boolean): boolean {
+  return step.scope === "all" || (step.scope === "first") === isFirst;
+}
+
+/** The cluster-wide ordered steps, numbered; node bundles pick theirs by scope. */
+export function planSteps(vipManager: "keepalived" | "ocf"): PlannedStep[] {
+  return STEP_DEFINITIONS.filter((s) => s.onlyWith === undefined || s.onlyWith === vipManager).map((s, i) => ({
+    id: `${String(i + 1).padStart(2, "0")}-${s.id}`,
+    title: s.title,
+    scope: s.scope,
+    ...(s.waitsFor ? { waitsFor: s.waitsFor } : {}),
+  }));
+}

@@ -1,0 +1,48 @@
+/** ClusterPlan -> every artifact of every bundle, plus the cluster-wide files. */
+import type { ResolvedSecrets } from "../config/validate.js";
+import type { ClusterPlan } from "../plan/plan.js";
+import { renderApt } from "./apt.js";
+import type { Artifact } from "./artifact.js";
+import { renderBench } from "./bench.js";
+import type { NodeRenderInput } from "./context.js";
+import { renderDrbdReactor } from "./drbd-reactor.js";
+import { renderKeepalived } from "./keepalived.js";
+import { renderLinstor } from "./linstor.js";
+import { renderNetwork } from "./network.js";
+import { renderPveStorage } from "./pve-storage.js";
+import { renderRunbook } from "./runbook.js";
+import { renderRunScript } from "./run-script.js";
+
+const NODE_RENDERERS: ((input: NodeRenderInput) => Artifact[])[] = [
+  renderNetwork,
+  renderApt,
+  renderLinstor,
+  renderDrbdReactor,
+  renderKeepalived,
+  renderPveStorage,
+  renderBench,
+  renderRunScript,
+];
+
+export interface RenderOptions {
+  secrets: ResolvedSecrets;
+  keyring?: Buffer;
+  /** Render only these nodes' bundles (all when undefined). */
+  nodes?: string[];
+}
+
+export async function renderCluster(plan: ClusterPlan, options: RenderOptions): Promise<Artifact[]> {
+  const artifacts: Artifact[] = [];
+  for (const node of plan.nodes) {
+    if (options.nodes && !options.nodes.includes(node.name)) continue;
+    const input: NodeRenderInput = {
+      plan,
+      node,
+      secrets: options.secrets,
+      ...(options.keyring ? { keyring: options.keyring } : {}),
+    };
+    for (const render of NODE_RENDERERS) artifacts.push(...render(input));
+  }
+  artifacts.push(...(await renderRunbook(plan)));
+  return artifacts;
+}

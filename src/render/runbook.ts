@@ -1,0 +1,36 @@
+/** Cluster-wide review files: RUNBOOK.md (the operator's order and tables) and plan.json. */
+import * as prettier from "prettier";
+import type { ClusterPlan } from "../plan/plan.js";
+import { MODE_FILE, type Artifact } from "./artifact.js";
+import { headerFor, renderTemplate } from "./engine.js";
+import { stepsOf } from "./run-script.js";
+
+/** JSON with object keys sorted at every level, so plan.json never reorders by accident. */
+export function stableJson(value: unknown): string {
+  const sortKeys = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(sortKeys);
+    if (v && typeof v === "object" && !Buffer.isBuffer(v)) {
+      return Object.fromEntries(
+        Object.keys(v as Record<string, unknown>)
+          .sort()
+          .map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]),
+      );
+    }
+    return v;
+  };
+  return JSON.stringify(sortKeys(value));
+}
+
+export async function renderRunbook(plan: ClusterPlan): Promise<Artifact[]> {
+  const stepTable = plan.steps.map((step) => ({
+    step,
+    cells: plan.nodes.map((node) => stepsOf(plan, node).some((s) => s.id === step.id)),
+  }));
+  const markdown = renderTemplate("RUNBOOK.md", { header: headerFor(plan), plan, stepTable });
+  const runbook = await prettier.format(markdown, { parser: "markdown", proseWrap: "preserve" });
+  const planJson = await prettier.format(stableJson(plan), { parser: "json" });
+  return [
+    { path: "RUNBOOK.md", mode: MODE_FILE, source: "runbook", content: runbook },
+    { path: "plan.json", mode: MODE_FILE, source: "runbook", content: planJson },
+  ];
+}

@@ -1,0 +1,57 @@
+/** Renders configs in memory for tests, with the fixed test secret. */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { OutputFile } from "../../src/bundle/write.js";
+import { exampleConfigPath } from "../../src/paths.js";
+import { checkConfig, renderArtifacts, type CheckResult } from "../../src/pipeline.js";
+import { assembleOutput } from "../../src/bundle/write.js";
+import type { Artifact } from "../../src/render/artifact.js";
+
+/** The VRRP password every test render uses; never a real one. */
+export const TEST_VRRP_PASSWORD = "hgTest42";
+export const TEST_ENV: NodeJS.ProcessEnv = { HOMEGARDEN_VRRP_PASSWORD: TEST_VRRP_PASSWORD };
+
+export interface Rendered {
+  check: Extract<CheckResult, { ok: true }>;
+  artifacts: Artifact[];
+  files: OutputFile[];
+  /** Text of the file at this path below out/. */
+  text(path: string): string;
+}
+
+const cache = new Map<string, Promise<Rendered>>();
+
+export function renderConfig(
+  configPath: string = exampleConfigPath,
+  env: NodeJS.ProcessEnv = TEST_ENV,
+): Promise<Rendered> {
+  const key = `${configPath}\0${JSON.stringify(env)}`;
+  if (!cache.has(key)) {
+    cache.set(
+      key,
+      (async () => {
+        const check = checkConfig(configPath, { env });
+        if (!check.ok) throw new Error(`config ${configPath} did not validate: ${JSON.stringify(check.diagnostics)}`);
+        const artifacts = await renderArtifacts(check.valid, check.plan);
+        const files = await assembleOutput(artifacts, env);
+        const byPath = new Map(files.map((f) => [f.path, f]));
+        return {
+          check,
+          artifacts,
+          files,
+          text: (path: string) => {
+            const file = byPath.get(path);
+            if (!file) throw new Error(`no rendered file ${path}`);
+            return file.content.toString();
+          },
+        };
+      })(),
+    );
+  }
+  return cache.get(key)!;
+}
+
+export function tempDir(prefix = "homegarden-test-"): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
