@@ -44,6 +44,7 @@ describe("homegarden CLI", () => {
       "pivoine",
       "pivoine.tar.gz",
       "plan.json",
+      "topology.svg",
     ]);
     // The top-level SHA256SUMS verifies with the real sha256sum.
     execFileSync("sha256sum", ["--quiet", "--strict", "-c", "SHA256SUMS"], { cwd: join(cwd, "out") });

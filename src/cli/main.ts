@@ -3,6 +3,8 @@ import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { VERSION } from "../version.js";
 import { checkCommand } from "./commands/check.js";
+import { diffCommand } from "./commands/diff.js";
+import { initCommand } from "./commands/init.js";
 import type { CommandFactory } from "./commands/common.js";
 import { planCommand } from "./commands/plan.js";
 import { renderCommand } from "./commands/render.js";
@@ -11,7 +13,7 @@ import { EXIT_CONFIG, EXIT_OK, type Io } from "./io.js";
 export { EXIT_CONFIG, EXIT_FINDINGS, EXIT_OK } from "./io.js";
 
 /** Every command, in the order --help lists them. */
-const COMMANDS: CommandFactory[] = [renderCommand, planCommand, checkCommand];
+const COMMANDS: CommandFactory[] = [renderCommand, planCommand, checkCommand, diffCommand, initCommand];
 
 export async function main(argv: string[], io: Io): Promise<number> {
   let exitCode = EXIT_OK;
@@ -23,7 +25,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .version(VERSION)
     .strict()
     .demandCommand(1, "name a command")
-    .epilogue("Exit codes: 0 ok, 1 findings (check), 2 usage or config error.")
+    .epilogue("Exit codes: 0 ok, 1 findings (check, diff), 2 usage or config error.")
+    .completion("completion", "print a bash/zsh completion script (source it in your shell)")
     .exitProcess(false)
     .fail((message, error) => {
       if (error) throw error;
@@ -32,7 +35,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
     });
   for (const command of COMMANDS) parser = parser.command(command(io, setExitCode));
   try {
-    await parser.parseAsync(argv);
+    // The callback receives --help, --version and completion text instead of yargs printing it.
+    await parser.parseAsync(argv, {}, (_error, _args, output) => {
+      if (output) io.stdout(`${output}\n`);
+    });
   } catch (error) {
     io.stderr(`homegarden: ${error instanceof Error ? error.message : String(error)}\n`);
     return EXIT_CONFIG;

@@ -11,6 +11,24 @@ export interface Artifact {
   source: string;
   /** Secret values inside `content`, so that reviews and golden files can mask them. Never written. */
   secrets?: string[];
+  /** Keywords whose value on the same line is secret (e.g. keepalived's `auth_pass`), for masking old copies too. */
+  secretKeys?: string[];
+}
+
+export const SECRET_MASK = "********";
+
+/** Replaces every known secret value, and the value after every secret keyword, with a mask. */
+export function maskSecrets(text: string, secrets: string[], secretKeys: string[] = []): string {
+  let masked = text;
+  for (const secret of secrets) if (secret !== "") masked = masked.split(secret).join(SECRET_MASK);
+  if (secretKeys.length === 0) return masked;
+  return masked
+    .split("\n")
+    .map((line) => {
+      const match = /^(\s*)(\S+)(\s+)\S.*$/.exec(line);
+      return match && secretKeys.includes(match[2]) ? `${match[1]}${match[2]}${match[3]}${SECRET_MASK}` : line;
+    })
+    .join("\n");
 }
 
 export const MODE_FILE = 0o644;

@@ -12,6 +12,7 @@ import { renderNetwork } from "./network.js";
 import { renderPveStorage } from "./pve-storage.js";
 import { renderRunbook } from "./runbook.js";
 import { renderRunScript } from "./run-script.js";
+import { renderTopology } from "./topology.js";
 
 const NODE_RENDERERS: ((input: NodeRenderInput) => Artifact[])[] = [
   renderNetwork,
@@ -44,5 +45,6 @@ export async function renderCluster(plan: ClusterPlan, options: RenderOptions): 
     for (const render of NODE_RENDERERS) artifacts.push(...render(input));
   }
   artifacts.push(...(await renderRunbook(plan)));
+  artifacts.push(...renderTopology(plan));
   return artifacts;
 }

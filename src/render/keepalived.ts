@@ -16,6 +16,7 @@ export function renderKeepalived({ plan, node, secrets }: NodeRenderInput): Arti
       source: "keepalived",
       content: renderTemplate("files/etc/keepalived/keepalived.conf", data),
       secrets: [secrets.vrrpPassword],
+      secretKeys: ["auth_pass"],
     },
     {
       node: node.name,

@@ -1,0 +1,157 @@
+/** Review and operation helpers: diff, init, topology picture, --node, completion. */
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { main } from "../src/cli/main.js";
+import { packageRoot } from "../src/paths.js";
+import { topologySvg } from "../src/render/topology.js";
+import { renderConfig, TEST_ENV, TEST_VRRP_PASSWORD, tempDir } from "./support/render.js";
+
+async function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv = TEST_ENV) {
+  let stdout = "";
+  let stderr = "";
+  const code = await main(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env, cwd });
+  return { code, stdout, stderr };
+}
+
+/** Parses XML with Python's expat-based parser; returns the element tags and texts as JSON. */
+function parseXml(xml: string): { tags: string[]; texts: string[]; attrs: Record<string, string>[] } {
+  const script = `
+import json, sys, xml.etree.ElementTree as ET
+root = ET.fromstring(sys.stdin.read())
+els = list(root.iter())
+print(json.dumps({"tags": [e.tag.split("}")[-1] for e in els], "texts": [e.text or "" for e in els], "attrs": [e.attrib for e in els]}))
+`;
+  return JSON.parse(execFileSync("python3", ["-c", script], { input: xml, encoding: "utf8" }));
+}
+
+describe("homegarden diff", () => {
+  test("exit 0 against a fresh render, exit 1 after a config change, with a unified diff", async () => {
+    const cwd = tempDir();
+    expect((await cli(["render"], cwd)).code).toBe(0);
+    const same = await cli(["diff"], cwd);
+    expect(same.code).toBe(0);
+    expect(same.stdout).toContain("no changes against out/");
+
+    writeFileSync(join(cwd, "out", "pivoine", "run.sh"), "tampered\n");
+    const changed = await cli(["diff"], cwd);
+    expect(changed.code).toBe(1);
+    expect(changed.stdout).toContain("changed  pivoine/run.sh");
+    expect(changed.stdout).toMatch(/^-tampered$/m);
+    expect(changed.stdout).toMatch(/^\+set -euo pipefail$/m);
+  });
+
+  test("reports added and removed files and never prints a secret, old or new", async () => {
+    const cwd = tempDir();
+    await cli(["render"], cwd, { HOMEGARDEN_VRRP_PASSWORD: "oldPass1" });
+    writeFileSync(join(cwd, "out", "stray.txt"), "left over\n");
+    const result = await cli(["diff"], cwd, { HOMEGARDEN_VRRP_PASSWORD: TEST_VRRP_PASSWORD });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain("removed  stray.txt");
+    expect(result.stdout).toContain("changed  pivoine/files/etc/keepalived/keepalived.conf");
+    expect(result.stdout).toContain("only secret values differ");
+    expect(result.stdout).not.toContain("oldPass1");
+    expect(result.stdout).not.toContain(TEST_VRRP_PASSWORD);
+    const missing = await cli(["diff", "--against", "nowhere", "--stat"], cwd);
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toContain("added    pivoine/run.sh");
+  });
+});
+
+describe("homegarden init", () => {
+  test("writes a config that type-checks with tsc and renders, and refuses to overwrite", async () => {
+    const dir = tempDir();
+    const first = await cli(["init", dir], tempDir());
+    expect(first.code).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual([".gitignore", "homegarden.config.ts", "tsconfig.json"]);
+    expect(readFileSync(join(dir, ".gitignore"), "utf8")).toMatch(/^out\/$/m);
+    // The editor's view: tsc with the written tsconfig accepts the module...
+    const tsc = resolve(packageRoot, "node_modules", ".bin", "tsc");
+    const ok = spawnSync(tsc, ["--noEmit", "-p", join(dir, "tsconfig.json")], { encoding: "utf8" });
+    expect(ok.stdout + ok.stderr).toBe("");
+    expect(ok.status).toBe(0);
+    // ...and flags a wrong type in it.
+    const config = join(dir, "homegarden.config.ts");
+    writeFileSync(config, readFileSync(config, "utf8").replace("virtualRouterId: 51", 'virtualRouterId: "51"'));
+    const bad = spawnSync(tsc, ["--noEmit", "-p", join(dir, "tsconfig.json")], { encoding: "utf8" });
+    expect(bad.status).not.toBe(0);
+    expect(bad.stdout).toContain("homegarden.config.ts(");
+
+    const again = await cli(["init", dir], tempDir());
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain("use --force");
+    expect(readFileSync(config, "utf8")).toContain('virtualRouterId: "51"');
+    expect((await cli(["init", dir, "--force"], tempDir())).code).toBe(0);
+    expect(readFileSync(config, "utf8")).toContain("virtualRouterId: 51,");
+    const check = await cli(["check"], dir);
+    expect(check.code).toBe(0);
+  });
+});
+
+describe("topology.svg", () => {
+  test("parses as XML and shows every node, link, NIC and address of the example", async () => {
+    const rendered = await renderConfig();
+    const svg = rendered.text("topology.svg");
+    const xml = parseXml(svg);
+    expect(xml.tags[0]).toBe("svg");
+    const texts = xml.texts.join("\n");
+    const plan = rendered.check.plan;
+    for (const node of plan.nodes) {
+      expect(xml.attrs.some((a) => a["data-node"] === node.name)).toBe(true);
+      expect(texts).toContain(node.management.cidr);
+      expect(texts).toContain(node.storage.cidr);
+    }
+    expect(xml.attrs.filter((a) => a["data-subnet"]).map((a) => a["data-subnet"])).toEqual(
+      plan.links.map((l) => l.subnet),
+    );
+    for (const link of plan.links) {
+      expect(texts).toContain(link.subnet);
+      expect(texts).toContain(`${link.a.nic} ${link.a.ip}`);
+      expect(texts).toContain(`${link.b.nic} ${link.b.ip}`);
+    }
+    expect(texts).toContain("VIP 10.100.4.100/24");
+    expect(rendered.text("RUNBOOK.md")).toContain("](topology.svg)");
+  });
+
+  test("escapes text so a value cannot break the XML", async () => {
+    const rendered = await renderConfig();
+    const plan = structuredClone(rendered.check.plan);
+    plan.cluster = 'a<b>&"c';
+    expect(() => parseXml(topologySvg(plan))).not.toThrow();
+  });
+});
+
+describe("CLI conventions", () => {
+  test("--node renders one bundle and rejects an unknown node", async () => {
+    const cwd = tempDir();
+    const one = await cli(["render", "--node", "petunia"], cwd);
+    expect(one.code).toBe(0);
+    expect(existsSync(join(cwd, "out", "petunia", "run.sh"))).toBe(true);
+    expect(existsSync(join(cwd, "out", "pivoine"))).toBe(false);
+    const bad = await cli(["render", "--node", "rose"], cwd);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--node rose: not a node of this cluster (nodes: pivoine, petunia, dahlia)");
+    expect(existsSync(join(cwd, "out", "petunia", "run.sh"))).toBe(true);
+  });
+
+  test("--quiet prints nothing on success", async () => {
+    const result = await cli(["render", "--quiet"], tempDir());
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe("");
+  });
+
+  test("completion prints a shell completion script", () => {
+    const result = spawnSync(resolve(packageRoot, "bin", "homegarden"), ["completion"], { encoding: "utf8" });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain("_homegarden_yargs_completions");
+    const syntax = spawnSync("bash", ["-n"], { input: result.stdout });
+    expect(syntax.status).toBe(0);
+  });
+
+  test("--help documents the exit codes", async () => {
+    const result = await cli(["--help"], tempDir());
+    expect(result.stdout + result.stderr).toContain(
+      "Exit codes: 0 ok, 1 findings (check, diff), 2 usage or config error.",
+    );
+  });
+});
