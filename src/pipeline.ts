@@ -6,6 +6,9 @@ import { buildPlan, type ClusterPlan } from "./plan/plan.js";
 import type { Artifact } from "./render/artifact.js";
 import { renderCluster } from "./render/index.js";
 import { assembleOutput, type OutputFile } from "./bundle/write.js";
+import { sha256 } from "./bundle/checksums.js";
+import type { ManifestInfo } from "./bundle/manifest.js";
+import { VERSION } from "./version.js";
 
 export interface CheckOptions {
   env?: NodeJS.ProcessEnv;
@@ -33,7 +36,8 @@ export function checkConfig(configPath: string, options: CheckOptions = {}): Che
       diagnostics: warnings.map((w) => ({ ...w, severity: "error" as const })),
       sourceText: module.sourceText,
     };
-  return { ok: true, module, valid: result.valid, plan: buildPlan(result.valid), warnings };
+  const valid = { ...result.valid, configSha256: sha256(module.sourceText) };
+  return { ok: true, module, valid, plan: buildPlan(valid), warnings };
 }
 
 export async function renderArtifacts(valid: ValidConfig, plan: ClusterPlan, nodes?: string[]): Promise<Artifact[]> {
@@ -44,11 +48,21 @@ export async function renderArtifacts(valid: ValidConfig, plan: ClusterPlan, nod
   });
 }
 
+/** What every bundle's MANIFEST.json says about its origin. */
+export function manifestInfo(valid: ValidConfig, plan: ClusterPlan): ManifestInfo {
+  return {
+    generator: { name: "homegarden", version: VERSION },
+    cluster: plan.cluster,
+    configSha256: valid.configSha256 ?? "unknown",
+    targets: { proxmox: plan.proxmoxRelease, ...plan.versions },
+  };
+}
+
 export async function renderOutput(
   valid: ValidConfig,
   plan: ClusterPlan,
   env: NodeJS.ProcessEnv = process.env,
   nodes?: string[],
 ): Promise<OutputFile[]> {
-  return assembleOutput(await renderArtifacts(valid, plan, nodes), env);
+  return assembleOutput(await renderArtifacts(valid, plan, nodes), env, manifestInfo(valid, plan));
 }

@@ -151,7 +151,7 @@ describe("CLI conventions", () => {
   test("--help documents the exit codes", async () => {
     const result = await cli(["--help"], tempDir());
     expect(result.stdout + result.stderr).toContain(
-      "Exit codes: 0 ok, 1 findings (check, diff), 2 usage or config error.",
+      "Exit codes: 0 ok, 1 findings (check, diff, verify-tarball), 2 usage or config error.",
     );
   });
 });

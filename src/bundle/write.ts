@@ -9,6 +9,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import type { Artifact } from "../render/artifact.js";
 import { MODE_FILE } from "../render/artifact.js";
 import { sha256sums } from "./checksums.js";
+import { buildManifest, MANIFEST_NAME, type ManifestInfo } from "./manifest.js";
 import { outPath } from "./layout.js";
 import { buildTarball, fixedMtime } from "./tarball.js";
 
@@ -19,10 +20,14 @@ export interface OutputFile {
   content: string | Buffer;
 }
 
-/** Everything that goes into out/, in path order: artifacts, per-node SHA256SUMS, tarballs, top SHA256SUMS. */
+/**
+ * Everything that goes into out/, in path order: artifacts, per-node MANIFEST.json (when `info` is
+ * given) and SHA256SUMS, tarballs, top SHA256SUMS.
+ */
 export async function assembleOutput(
   artifacts: Artifact[],
   env: NodeJS.ProcessEnv = process.env,
+  info?: ManifestInfo,
 ): Promise<OutputFile[]> {
   const files: OutputFile[] = artifacts.map((a) => ({ path: outPath(a), mode: a.mode, content: a.content }));
   const seen = new Set<string>();
@@ -36,6 +41,27 @@ export async function assembleOutput(
   const tarballs: OutputFile[] = [];
   for (const node of nodes) {
     const bundleFiles = files.filter((f) => f.path.startsWith(`${node}/`));
+    if (info) {
+      const manifest: OutputFile = {
+        path: `${node}/${MANIFEST_NAME}`,
+        mode: MODE_FILE,
+        content: buildManifest(
+          node,
+          info,
+          artifacts
+            .filter((a) => a.node === node)
+            .map((a) => ({
+              path: a.path,
+              mode: a.mode,
+              content: a.content,
+              source: a.source,
+              secretKeys: a.secretKeys,
+            })),
+        ),
+      };
+      bundleFiles.push(manifest);
+      withSums.push(manifest);
+    }
     const sums: OutputFile = {
       path: `${node}/SHA256SUMS`,
       mode: MODE_FILE,

@@ -5,6 +5,7 @@ import { VERSION } from "../version.js";
 import { checkCommand } from "./commands/check.js";
 import { diffCommand } from "./commands/diff.js";
 import { initCommand } from "./commands/init.js";
+import { verifyTarballCommand } from "./commands/verify-tarball.js";
 import type { CommandFactory } from "./commands/common.js";
 import { planCommand } from "./commands/plan.js";
 import { renderCommand } from "./commands/render.js";
@@ -13,7 +14,14 @@ import { EXIT_CONFIG, EXIT_OK, type Io } from "./io.js";
 export { EXIT_CONFIG, EXIT_FINDINGS, EXIT_OK } from "./io.js";
 
 /** Every command, in the order --help lists them. */
-const COMMANDS: CommandFactory[] = [renderCommand, planCommand, checkCommand, diffCommand, initCommand];
+const COMMANDS: CommandFactory[] = [
+  renderCommand,
+  planCommand,
+  checkCommand,
+  diffCommand,
+  initCommand,
+  verifyTarballCommand,
+];
 
 export async function main(argv: string[], io: Io): Promise<number> {
   let exitCode = EXIT_OK;
@@ -25,7 +33,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .version(VERSION)
     .strict()
     .demandCommand(1, "name a command")
-    .epilogue("Exit codes: 0 ok, 1 findings (check, diff), 2 usage or config error.")
+    .epilogue("Exit codes: 0 ok, 1 findings (check, diff, verify-tarball), 2 usage or config error.")
     .completion("completion", "print a bash/zsh completion script (source it in your shell)")
     .exitProcess(false)
     .fail((message, error) => {

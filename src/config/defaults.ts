@@ -14,10 +14,25 @@ export function defaultVrrpPriority(index: number): number {
   return Math.max(1, 150 - 10 * index);
 }
 
-/** LINSTOR releases before 1.32 need LS_KEEP_RES so the satellite leaves the controller's DRBD resource alone. */
+/** Compares dotted versions numerically: negative when a < b. Missing parts count as 0. */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split(".").map(Number);
+  const pb = b.split(".").map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i += 1) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/** LINSTOR before 1.32 needs LS_KEEP_RES so the satellite leaves the controller's DRBD resource alone; kept when unknown. */
 export function needsKeepResource(config: ClusterConfig): boolean {
-  const version = config.linstor.version;
-  if (version === undefined) return true;
-  const [major, minor] = version.split(".").map(Number);
-  return major < 1 || (major === 1 && minor < 32);
+  const version = config.versions?.linstor;
+  return version === undefined || compareVersions(version, "1.32") < 0;
+}
+
+/** drbd-reactor renamed the promoter's `on-stop-failure` to `on-drbd-demote-failure` in 1.8.0. */
+export function demoteFailureKey(config: ClusterConfig): "on-drbd-demote-failure" | "on-stop-failure" {
+  const version = config.versions?.drbdReactor;
+  return version !== undefined && compareVersions(version, "1.8") < 0 ? "on-stop-failure" : "on-drbd-demote-failure";
 }

@@ -127,8 +127,6 @@ export interface SatelliteConfig {
 }
 
 export interface LinstorConfig {
-  /** LINSTOR version the cluster runs, e.g. "1.31.0". Before 1.32 the satellite needs LS_KEEP_RES. */
-  version?: string;
   storagePool: StoragePoolConfig;
   resourceGroups: ResourceGroupConfig[];
   ha: ControllerHaConfig;
@@ -196,10 +194,28 @@ export interface BenchConfig {
   };
 }
 
+/**
+ * Versions of the software on the nodes that the generated files target (the version contract).
+ * Templates branch on them where upstream behaviour differs; every bundle's MANIFEST.json records
+ * them. Read yours with `linstor --version`, `cat /proc/drbd`, `drbd-reactor --version`,
+ * `keepalived --version`.
+ */
+export interface TargetVersions {
+  /** LINSTOR, e.g. "1.31.0". Before 1.32 the satellite needs LS_KEEP_RES (kept when unknown). */
+  linstor?: string;
+  /** DRBD kernel module, e.g. "9.2.15". */
+  drbd?: string;
+  /** drbd-reactor, e.g. "1.11.0". Before 1.8 the promoter's demote-failure key is `on-stop-failure`. */
+  drbdReactor?: string;
+  /** keepalived, e.g. "2.2.7". */
+  keepalived?: string;
+}
+
 export interface ClusterConfig {
   /** Proxmox cluster name (`pvecm create NAME`). */
   name: string;
   proxmox?: { release?: 8 | 9 };
+  versions?: TargetVersions;
   nodes: NodeConfig[];
   ring: RingConfig;
   corosync?: CorosyncConfig;

@@ -31,6 +31,8 @@ export interface ValidConfig {
   secrets: ResolvedSecrets;
   /** Bytes of the vendored LINBIT keyring, when the config names one. */
   keyring?: Buffer;
+  /** SHA-256 of the config module's text (set by the pipeline, which has the text). */
+  configSha256?: string;
 }
 
 export interface ValidationContext {
@@ -379,8 +381,10 @@ export function validateConfig(input: unknown, context: ValidationContext): Vali
 
   // LINSTOR.
   const linstor = config.linstor;
-  if (linstor.version !== undefined && !VERSION.test(linstor.version))
-    f.add(catalogue.versionInvalid, ["linstor", "version"], linstor.version);
+  for (const [tool, version] of Object.entries(config.versions ?? {})) {
+    if (typeof version !== "string" || !VERSION.test(version))
+      f.add(catalogue.versionInvalid, ["versions", tool], String(version));
+  }
   if (!LINSTOR_NAME.test(linstor.storagePool.name))
     f.add(catalogue.linstorNameInvalid, ["linstor", "storagePool", "name"], "storage pool", linstor.storagePool.name);
   const groupNames = new Set<string>();

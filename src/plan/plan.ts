@@ -8,8 +8,15 @@ import {
   DEFAULT_PROXMOX_RELEASE,
   defaultVrrpPriority,
   needsKeepResource,
+  demoteFailureKey,
 } from "../config/defaults.js";
-import type { BenchConfig, CorosyncLinkSource, ResourceGroupConfig, SecretSource } from "../config/types.js";
+import type {
+  BenchConfig,
+  CorosyncLinkSource,
+  ResourceGroupConfig,
+  SecretSource,
+  TargetVersions,
+} from "../config/types.js";
 import type { ValidConfig } from "../config/validate.js";
 import { parseHostAddress, type HostAddress } from "./address.js";
 import {
@@ -50,6 +57,8 @@ export interface PlannedResourceGroup {
 export interface ClusterPlan {
   cluster: string;
   proxmoxRelease: number;
+  /** The version contract as declared (undeclared tools are absent). */
+  versions: TargetVersions;
   nodes: PlannedNode[];
   links: PlannedLink[];
   routing: "routed";
@@ -70,6 +79,8 @@ export interface ClusterPlan {
       vip: { storage: HostAddress; management?: HostAddress };
       vipManager: "keepalived" | "ocf";
       onDemoteFailure: string;
+      /** The promoter key for that action in the targeted drbd-reactor version. */
+      demoteFailureKey: "on-drbd-demote-failure" | "on-stop-failure";
     };
   };
   keepalived: {
@@ -153,6 +164,7 @@ export function buildPlan(valid: ValidConfig): ClusterPlan {
   return {
     cluster: config.name,
     proxmoxRelease: release,
+    versions: { ...config.versions },
     nodes,
     links,
     routing: config.ring.routing ?? "routed",
@@ -172,6 +184,7 @@ export function buildPlan(valid: ValidConfig): ClusterPlan {
         vip: { storage: vipStorage, ...(ha.vip.management ? { management: parseHostAddress(ha.vip.management) } : {}) },
         vipManager,
         onDemoteFailure: ha.onDemoteFailure ?? DEFAULT_ON_DEMOTE_FAILURE,
+        demoteFailureKey: demoteFailureKey(config),
       },
     },
     keepalived: {

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { OutputFile } from "../../src/bundle/write.js";
 import { exampleConfigPath } from "../../src/paths.js";
-import { checkConfig, renderArtifacts, type CheckResult } from "../../src/pipeline.js";
+import { checkConfig, manifestInfo, renderArtifacts, type CheckResult } from "../../src/pipeline.js";
 import { assembleOutput } from "../../src/bundle/write.js";
 import type { Artifact } from "../../src/render/artifact.js";
 
@@ -34,7 +34,7 @@ export function renderConfig(
         const check = checkConfig(configPath, { env });
         if (!check.ok) throw new Error(`config ${configPath} did not validate: ${JSON.stringify(check.diagnostics)}`);
         const artifacts = await renderArtifacts(check.valid, check.plan);
-        const files = await assembleOutput(artifacts, env);
+        const files = await assembleOutput(artifacts, env, manifestInfo(check.valid, check.plan));
         const byPath = new Map(files.map((f) => [f.path, f]));
         return {
           check,

@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import type { CommandModule } from "yargs";
 import { assembleOutput } from "../../bundle/write.js";
-import { renderArtifacts } from "../../pipeline.js";
+import { manifestInfo, renderArtifacts } from "../../pipeline.js";
 import { diffOutput } from "../../review/diff.js";
 import { EXIT_CONFIG, EXIT_FINDINGS, loadForCommand, type Io } from "../io.js";
 import { withConfigArgument } from "./common.js";
@@ -20,7 +20,7 @@ export const diffCommand = (io: Io, setExitCode: (code: number) => void): Comman
     const result = loadForCommand(io, args.config, args.strict);
     if (!result.ok) return setExitCode(EXIT_CONFIG);
     const artifacts = await renderArtifacts(result.valid, result.plan);
-    const files = await assembleOutput(artifacts, io.env);
+    const files = await assembleOutput(artifacts, io.env, manifestInfo(result.valid, result.plan));
     const changes = diffOutput(files, artifacts, resolve(io.cwd, args.against));
     if (args.json) io.stdout(`${JSON.stringify(changes, null, 2)}\n`);
     else if (changes.length === 0) io.stdout(`no changes against ${args.against}/\n`);

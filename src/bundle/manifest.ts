@@ -1,0 +1,50 @@
+/**
+ * MANIFEST.json of a bundle: which homegarden and which config produced it, the version contract it
+ * targets, and every file's SHA-256, mode and source (the render module that wrote it). Secret
+ * values never appear; files holding secrets list the keywords whose values are masked in review.
+ */
+import { sha256 } from "./checksums.js";
+
+export interface ManifestInfo {
+  generator: { name: "homegarden"; version: string };
+  cluster: string;
+  /** SHA-256 of the config module's text. */
+  configSha256: string;
+  /** Proxmox release and every declared tool version. */
+  targets: Record<string, string | number>;
+}
+
+export interface ManifestFile {
+  /** Path inside the bundle. */
+  path: string;
+  mode: number;
+  content: string | Buffer;
+  source: string;
+  secretKeys?: string[];
+}
+
+export const MANIFEST_NAME = "MANIFEST.json";
+
+export function modeString(mode: number): string {
+  return `0${(mode & 0o777).toString(8)}`;
+}
+
+export function buildManifest(node: string, info: ManifestInfo, files: ManifestFile[]): string {
+  const manifest = {
+    generator: info.generator,
+    cluster: info.cluster,
+    node,
+    config: { sha256: info.configSha256 },
+    targets: info.targets,
+    files: [...files]
+      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+      .map((f) => ({
+        path: f.path,
+        sha256: sha256(f.content),
+        mode: modeString(f.mode),
+        source: f.source,
+        ...(f.secretKeys && f.secretKeys.length > 0 ? { maskedKeys: f.secretKeys } : {}),
+      })),
+  };
+  return `${JSON.stringify(manifest, null, 2)}\n`;
+}
