@@ -35,6 +35,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .demandCommand(1, "name a command")
     .epilogue("Exit codes: 0 ok, 1 findings (check, diff, verify-tarball), 2 usage or config error.")
     .completion("completion", "print a bash/zsh completion script (source it in your shell)")
+    .wrap(100)
     .exitProcess(false)
     .fail((message, error) => {
       if (error) throw error;
