@@ -2,6 +2,7 @@
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { VERSION } from "../version.js";
+import { benchCommand } from "./commands/bench.js";
 import { checkCommand } from "./commands/check.js";
 import type { CommandFactory } from "./commands/common.js";
 import { planCommand } from "./commands/plan.js";
@@ -11,7 +12,7 @@ import { EXIT_CONFIG, EXIT_OK, type Io } from "./io.js";
 export { EXIT_CONFIG, EXIT_FINDINGS, EXIT_OK } from "./io.js";
 
 /** Every command, in the order --help lists them. */
-const COMMANDS: CommandFactory[] = [renderCommand, planCommand, checkCommand];
+const COMMANDS: CommandFactory[] = [renderCommand, planCommand, checkCommand, benchCommand];
 
 export async function main(argv: string[], io: Io): Promise<number> {
   let exitCode = EXIT_OK;
@@ -23,7 +24,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .version(VERSION)
     .strict()
     .demandCommand(1, "name a command")
-    .epilogue("Exit codes: 0 ok, 1 findings (check), 2 usage or config error.")
+    .epilogue("Exit codes: 0 ok, 1 findings (check, bench report), 2 usage, config or input error.")
     .exitProcess(false)
     .fail((message, error) => {
       if (error) throw error;
