@@ -34,7 +34,7 @@ function reportCommand(io: Io, setExitCode: (code: number) => void): CommandModu
 }
 
 export const benchCommand = (io: Io, setExitCode: (code: number) => void): CommandModule<object, object> => ({
-  command: "bench <command>",
+  command: "bench",
   describe: "work with the bench kit's results",
   builder: (y) => y.command(reportCommand(io, setExitCode)).demandCommand(1, "name a bench command"),
   handler: () => undefined,
