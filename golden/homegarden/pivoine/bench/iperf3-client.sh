@@ -8,6 +8,11 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 results=${1:-"${here}/results"}
 mkdir -p "$results"
 cp "${here}/bench.json" "${results}/bench.json"
+node=pivoine
+port=5201
+seconds=10
+streams=1
+attempts=3
 failed=0
 
 # iperf3 --json can exit 0 after a failed test: the "error" key in its output tells. A server runs one
@@ -15,15 +20,15 @@ failed=0
 measure() {
   local network=$1 peer=$2 bind=$3 address=$4 file=$5 attempt
   local out="${results}/${file}"
-  for attempt in $(seq 1 3); do
-    echo "iperf3 pivoine -> ${peer} over ${network} (${bind} -> ${address}), try ${attempt}"
-    iperf3 --client "$address" --bind "$bind" --port 5201 --time 10 --parallel 1 --json >"$out" || true
+  for attempt in $(seq 1 "$attempts"); do
+    echo "iperf3 ${node} -> ${peer} over ${network} (${bind} -> ${address}), try ${attempt}"
+    iperf3 --client "$address" --bind "$bind" --port "$port" --time "$seconds" --parallel "$streams" --json >"$out" || true
     if [[ -s $out ]] && ! grep -q '"error":' "$out"; then
       return 0
     fi
     grep '"error":' "$out" >&2 || echo "iperf3 wrote no result" >&2
-    if [[ $attempt -lt 3 ]]; then
-      sleep 12
+    if [[ $attempt -lt $attempts ]]; then
+      sleep $((seconds + 2))
     fi
   done
   mv "$out" "${out}.failed"
