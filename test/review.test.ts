@@ -151,7 +151,7 @@ describe("CLI conventions", () => {
   test("--help documents the exit codes", async () => {
     const result = await cli(["--help"], tempDir());
     expect((result.stdout + result.stderr).replace(/\s+/g, " ")).toContain(
-      "Exit codes: 0 ok, 1 findings (check, diff, verify-tarball), 2 usage or config error.",
+      "Exit codes: 0 ok, 1 findings (check, diff, verify-tarball, bench report), 2 usage, config or input error.",
     );
   });
 });

@@ -2,6 +2,7 @@
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { VERSION } from "../version.js";
+import { benchCommand } from "./commands/bench.js";
 import { checkCommand } from "./commands/check.js";
 import { diffCommand } from "./commands/diff.js";
 import { initCommand } from "./commands/init.js";
@@ -21,6 +22,7 @@ const COMMANDS: CommandFactory[] = [
   diffCommand,
   initCommand,
   verifyTarballCommand,
+  benchCommand,
 ];
 
 export async function main(argv: string[], io: Io): Promise<number> {
@@ -33,7 +35,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .version(VERSION)
     .strict()
     .demandCommand(1, "name a command")
-    .epilogue("Exit codes: 0 ok, 1 findings (check, diff, verify-tarball), 2 usage or config error.")
+    .epilogue(
+      "Exit codes: 0 ok, 1 findings (check, diff, verify-tarball, bench report), 2 usage, config or input error.",
+    )
     .completion("completion", "print a bash/zsh completion script (source it in your shell)")
     .wrap(100)
     .exitProcess(false)

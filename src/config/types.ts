@@ -179,6 +179,9 @@ export interface FioJobConfig {
   sync?: boolean;
 }
 
+/** A network iperf3 measures: each ring link between its two ends, or a node network between every pair. */
+export type BenchNetwork = "ring" | "storage" | "management";
+
 export interface BenchConfig {
   fio?: {
     /** Test file inside the VM (or on the node) on LINSTOR-backed storage. */
@@ -191,6 +194,20 @@ export interface BenchConfig {
     durationSeconds: number;
     parallel?: number;
     port?: number;
+    /**
+     * Networks measured in both directions: "ring" over each ring link between its two ends, "storage" and
+     * "management" between every ordered pair of nodes. Default ["ring", "storage"].
+     */
+    networks?: BenchNetwork[];
+    /** Physical link speed per network in Gbit/s (e.g. 10 for 10GbE): the 100% mark of `bench report`. */
+    lineRateGbps?: Partial<Record<BenchNetwork, number>>;
+  };
+  /** What `homegarden bench report` flags. */
+  report?: {
+    /** Flag a pair whose throughput is below this share of the line rate (0-1). Default 0.9. */
+    minShareOfLineRate?: number;
+    /** Flag a sync-write job (sync=1) whose 99th percentile latency is above this many milliseconds. Default 5. */
+    syncWriteP99Ms?: number;
   };
 }
 

@@ -16,9 +16,9 @@ import {
   usableHosts,
 } from "../plan/address.js";
 import { allocateLinkSubnets, planLinks, unreachableNodes } from "../plan/ring.js";
-import { DEFAULT_COROSYNC_LINKS, DEFAULT_RING_PREFIX } from "./defaults.js";
+import { DEFAULT_BENCH_NETWORKS, DEFAULT_COROSYNC_LINKS, DEFAULT_RING_PREFIX } from "./defaults.js";
 import { resolveSecret } from "./secrets.js";
-import type { ClusterConfig, SecretSource } from "./types.js";
+import type { BenchNetwork, ClusterConfig, SecretSource } from "./types.js";
 
 export interface ResolvedSecrets {
   vrrpPassword: string;
@@ -63,6 +63,7 @@ export const VRRP_PASSWORD = /^[A-Za-z0-9%&()*+,./:;<=>?@[\]^_`|~-]{1,8}$/;
 export const ABSOLUTE_PATH = /^\/[A-Za-z0-9_./-]+$/;
 export const JOB_NAME = /^[a-z][a-z0-9-]{0,62}$/;
 export const BLOCK_SIZE = /^[1-9][0-9]*[kKmM]?$/;
+const BENCH_NETWORKS: readonly BenchNetwork[] = ["ring", "storage", "management"];
 export const ZFS_RESERVED_POOL_NAMES = /^(mirror|raidz|draid|spare|log)/;
 
 function isInt(n: unknown, min: number, max: number): n is number {
@@ -491,6 +492,8 @@ export function validateConfig(input: unknown, context: ValidationContext): Vali
         f.add(catalogue.benchValueInvalid, ["bench", "fio", "jobs", i, "bs"], "block size", job.bs);
       if (!isInt(job.iodepth, 1, 1024))
         f.add(catalogue.benchValueInvalid, ["bench", "fio", "jobs", i, "iodepth"], "iodepth", String(job.iodepth));
+      else if (job.iodepth > 1 && (job.ioengine === "psync" || job.ioengine === "sync"))
+        f.add(catalogue.fioDepthCapped, ["bench", "fio", "jobs", i, "ioengine"], job.name, job.ioengine, job.iodepth);
     });
   }
   const iperf3 = config.bench?.iperf3;
@@ -506,6 +509,43 @@ export function validateConfig(input: unknown, context: ValidationContext): Vali
       f.add(catalogue.benchValueInvalid, ["bench", "iperf3", "parallel"], "parallel streams", String(iperf3.parallel));
     if (iperf3.port !== undefined && !isInt(iperf3.port, 1, 65535))
       f.add(catalogue.benchValueInvalid, ["bench", "iperf3", "port"], "port", String(iperf3.port));
+    const networks = iperf3.networks ?? DEFAULT_BENCH_NETWORKS;
+    networks.forEach((network, i) => {
+      if (!BENCH_NETWORKS.includes(network) || networks.indexOf(network) !== i)
+        f.add(catalogue.benchValueInvalid, ["bench", "iperf3", "networks", i], "network", String(network));
+    });
+    for (const [network, rate] of Object.entries(iperf3.lineRateGbps ?? {})) {
+      const path = ["bench", "iperf3", "lineRateGbps", network];
+      if (!BENCH_NETWORKS.includes(network as BenchNetwork))
+        f.add(catalogue.benchValueInvalid, path, "line rate network", network);
+      else if (typeof rate !== "number" || !Number.isFinite(rate) || rate <= 0 || rate > 1000)
+        f.add(catalogue.benchValueInvalid, path, "line rate in Gbit/s (above 0, at most 1000)", String(rate));
+    }
+    for (const network of networks) {
+      if (BENCH_NETWORKS.includes(network) && iperf3.lineRateGbps?.[network] === undefined)
+        f.add(catalogue.lineRateMissing, ["bench", "iperf3"], network);
+    }
+  }
+  const report = config.bench?.report;
+  if (report?.minShareOfLineRate !== undefined) {
+    const share = report.minShareOfLineRate;
+    if (typeof share !== "number" || !(share > 0 && share <= 1))
+      f.add(
+        catalogue.benchValueInvalid,
+        ["bench", "report", "minShareOfLineRate"],
+        "share (above 0, at most 1)",
+        String(share),
+      );
+  }
+  if (report?.syncWriteP99Ms !== undefined) {
+    const ms = report.syncWriteP99Ms;
+    if (typeof ms !== "number" || !(ms > 0 && ms <= 60000))
+      f.add(
+        catalogue.benchValueInvalid,
+        ["bench", "report", "syncWriteP99Ms"],
+        "p99 limit in ms (above 0, at most 60000)",
+        String(ms),
+      );
   }
 
   if (f.errors.length > 0) return { ok: false, diagnostics: f.list };

@@ -253,6 +253,43 @@ export const catalogue = {
   mtuInvalid: entry("HG419", "error", (mtu: number) => `MTU ${mtu} must be a whole number from 576 to 9216`),
   intervalInvalid: entry("HG420", "error", (n: number) => `advertInterval ${n} must be a whole number from 1 to 255`),
   vipAddressTaken: entry("HG421", "error", (vip: string, node: string) => `VIP ${vip} is also ${node}'s own address`),
+
+  // Benchmarks (HG5xx): bench config warnings, then `homegarden bench report` input errors.
+  lineRateMissing: entry(
+    "HG501",
+    "warning",
+    (network: string) =>
+      `iperf3 measures the ${network} network but lineRateGbps.${network} is not set: the report cannot compare it with the line rate`,
+  ),
+  fioDepthCapped: entry(
+    "HG502",
+    "warning",
+    (job: string, engine: string, depth: number) =>
+      `fio job "${job}" uses the synchronous ${engine} engine, which caps iodepth ${depth} at 1: use "libaio" or "io_uring"`,
+  ),
+  resultNotJson: entry(
+    "HG510",
+    "error",
+    (file: string, why: string) => `${file} is not valid JSON (${why}): was the run cut short? Run it again`,
+  ),
+  resultShapeInvalid: entry(
+    "HG511",
+    "error",
+    (file: string, tool: string, what: string) => `${file} is not ${tool} JSON output: ${what}`,
+  ),
+  resultToolError: entry(
+    "HG512",
+    "error",
+    (file: string, tool: string, why: string) =>
+      `${file}: ${tool} reported an error: ${why}; run it again or remove the file`,
+  ),
+  benchSettingsMissing: entry(
+    "HG513",
+    "error",
+    (file: string) =>
+      `${file} does not exist: copy bench/bench.json from a rendered bundle into the results folder (run-fio.sh and iperf3-client.sh do) or pass --settings`,
+  ),
+  resultsMissing: entry("HG514", "error", (dir: string) => `${dir} holds no fio-*.json or iperf3-*.json results`),
 } as const;
 
 export type CatalogueKey = keyof typeof catalogue;

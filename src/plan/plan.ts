@@ -2,7 +2,6 @@
 import {
   DEFAULT_ADVERT_INTERVAL,
   DEFAULT_COROSYNC_LINKS,
-  DEFAULT_IPERF3_PORT,
   DEFAULT_NODE_PROPERTIES,
   DEFAULT_ON_DEMOTE_FAILURE,
   DEFAULT_PROXMOX_RELEASE,
@@ -10,15 +9,10 @@ import {
   needsKeepResource,
   demoteFailureKey,
 } from "../config/defaults.js";
-import type {
-  BenchConfig,
-  CorosyncLinkSource,
-  ResourceGroupConfig,
-  SecretSource,
-  TargetVersions,
-} from "../config/types.js";
+import type { CorosyncLinkSource, ResourceGroupConfig, SecretSource, TargetVersions } from "../config/types.js";
 import type { ValidConfig } from "../config/validate.js";
 import { parseHostAddress, type HostAddress } from "./address.js";
+import { planBench, type PlannedBench } from "./bench.js";
 import {
   planLinks,
   ringInterfacesOf,
@@ -93,7 +87,7 @@ export interface ClusterPlan {
   pveStorage: { id: string; content: string[]; resourceGroup: string; controllers: string[] };
   prometheus?: { listen: string; enums: boolean };
   apt: { uri: string; suite: string; component: string; keyringPath: string; vendoredKeyring: boolean };
-  bench: BenchConfig;
+  bench: PlannedBench;
   steps: PlannedStep[];
 }
 
@@ -156,10 +150,7 @@ export function buildPlan(valid: ValidConfig): ClusterPlan {
   const controllers = [vipStorage.ip, ...nodes.map((n) => n.storage.ip)];
   const release = config.proxmox?.release ?? DEFAULT_PROXMOX_RELEASE;
   const prometheus = config.monitoring?.prometheus;
-  const bench: BenchConfig = {
-    ...(config.bench?.fio ? { fio: config.bench.fio } : {}),
-    ...(config.bench?.iperf3 ? { iperf3: { port: DEFAULT_IPERF3_PORT, parallel: 1, ...config.bench.iperf3 } } : {}),
-  };
+  const bench = planBench(config.bench, nodes, links);
 
   return {
     cluster: config.name,

@@ -1,75 +1,82 @@
-/** Benchmark kit: fio job files with a runner, and iperf3 server/client scripts for every peer. */
+/**
+ * Benchmark kit: fio job files with a runner, iperf3 server/client scripts for every path, and
+ * bench.json, the settings `homegarden bench report` reads next to the results.
+ */
+import type { ClusterPlan } from "../plan/plan.js";
+import type { PlannedFioJob } from "../plan/bench.js";
+import { VERSION } from "../version.js";
 import { MODE_FILE, MODE_SCRIPT, type Artifact } from "./artifact.js";
 import type { NodeRenderInput } from "./context.js";
 import { headerFor, renderTemplate } from "./engine.js";
-import type { FioJobConfig } from "../config/types.js";
 
-export interface IperfTarget {
-  network: string;
-  peer: string;
-  address: string;
+export { fioEngine } from "../plan/bench.js";
+
+/** Latency percentiles every job records (fio's percentile_list) and the report charts. */
+export const FIO_PERCENTILES = ["50", "90", "99", "99.9", "99.99"];
+
+/** Tries per iperf3 path: a server runs one test at a time and may be busy with another node's. */
+const IPERF3_ATTEMPTS = 3;
+
+function describe(job: PlannedFioJob): string {
+  return `${job.rw} ${job.bs} at queue depth ${job.iodepth} with ${job.engine}${job.sync ? ", O_SYNC" : ""}.`;
 }
 
-/** Every other node's address on the storage and management networks, and the peer of each ring link. */
-export function iperfTargets({ plan, node }: Pick<NodeRenderInput, "plan" | "node">): IperfTarget[] {
-  const others = plan.nodes.filter((n) => n.name !== node.name);
-  return [
-    ...others.map((n) => ({ network: "storage", peer: n.name, address: n.storage.ip })),
-    ...others.map((n) => ({ network: "management", peer: n.name, address: n.management.ip })),
-    ...node.ringInterfaces.map((i) => ({ network: `ring-${i.nic}`, peer: i.peer.node, address: i.peer.ip })),
-  ];
-}
-
-/** Synchronous engines cap iodepth at 1: a deeper queue gets libaio unless the job names an engine. */
-export function fioEngine(job: FioJobConfig): string {
-  return job.ioengine ?? (job.iodepth > 1 ? "libaio" : "psync");
-}
-
-function describe(job: FioJobConfig, engine: string): string {
-  return `${job.rw} ${job.bs} at queue depth ${job.iodepth} with ${engine}${job.sync ? ", O_SYNC" : ""}.`;
+/**
+ * What the report needs besides the results: thresholds, line rates per path, the expected jobs and
+ * paths. The same bytes in every bundle, so results gathered from several nodes share one copy.
+ */
+export function benchSettings(plan: ClusterPlan): string {
+  const { fio, iperf3, report } = plan.bench;
+  const settings = {
+    generator: `homegarden ${VERSION}`,
+    cluster: plan.cluster,
+    report,
+    fio: fio ? { jobs: fio.jobs.map((job) => job.name) } : null,
+    iperf3: iperf3
+      ? {
+          durationSeconds: iperf3.durationSeconds,
+          parallel: iperf3.parallel,
+          paths: iperf3.paths.map((p) => ({
+            file: p.file,
+            from: p.from,
+            to: p.to,
+            network: p.network,
+            kind: p.kind,
+            lineRateGbps: p.lineRateGbps ?? null,
+          })),
+        }
+      : null,
+  };
+  return `${JSON.stringify(settings, null, 2)}\n`;
 }
 
 export function renderBench(input: NodeRenderInput): Artifact[] {
   const { plan, node } = input;
   const header = headerFor(plan, node);
+  const { fio, iperf3 } = plan.bench;
+  const artifact = (path: string, mode: number, content: string): Artifact => ({
+    node: node.name,
+    path: `bench/${path}`,
+    mode,
+    source: "bench",
+    content,
+  });
   const out: Artifact[] = [];
-  const fio = plan.bench.fio;
+  if (!fio && !iperf3) return out;
+  out.push(artifact("bench.json", MODE_FILE, benchSettings(plan)));
   if (fio) {
     for (const job of fio.jobs) {
-      const engine = fioEngine(job);
-      out.push({
-        node: node.name,
-        path: `bench/${job.name}.fio`,
-        mode: MODE_FILE,
-        source: "bench",
-        content: renderTemplate("bench/job.fio", { header, fio, job, engine, description: describe(job, engine) }),
-      });
+      const data = { header, fio, job, percentiles: FIO_PERCENTILES, description: describe(job) };
+      out.push(artifact(`${job.name}.fio`, MODE_FILE, renderTemplate("bench/job.fio", data)));
     }
-    out.push({
-      node: node.name,
-      path: "bench/run-fio.sh",
-      mode: MODE_SCRIPT,
-      source: "bench",
-      content: renderTemplate("bench/run-fio.sh", { header, fio }),
-    });
+    const zvol = `${node.zfs.pool}/fio-test`;
+    out.push(artifact("run-fio.sh", MODE_SCRIPT, renderTemplate("bench/run-fio.sh", { header, fio, zvol })));
   }
-  const iperf3 = plan.bench.iperf3;
   if (iperf3) {
-    const data = { header, node, iperf3, targets: iperfTargets(input) };
-    out.push({
-      node: node.name,
-      path: "bench/iperf3-server.sh",
-      mode: MODE_SCRIPT,
-      source: "bench",
-      content: renderTemplate("bench/iperf3-server.sh", data),
-    });
-    out.push({
-      node: node.name,
-      path: "bench/iperf3-client.sh",
-      mode: MODE_SCRIPT,
-      source: "bench",
-      content: renderTemplate("bench/iperf3-client.sh", data),
-    });
+    const paths = iperf3.paths.filter((p) => p.from === node.name);
+    const data = { header, node, iperf3, paths, attempts: IPERF3_ATTEMPTS };
+    out.push(artifact("iperf3-server.sh", MODE_SCRIPT, renderTemplate("bench/iperf3-server.sh", data)));
+    out.push(artifact("iperf3-client.sh", MODE_SCRIPT, renderTemplate("bench/iperf3-client.sh", data)));
   }
   return out;
 }

@@ -1,0 +1,142 @@
+/** Benchmark planning: the fio job set with its engines, and every iperf3 path between two nodes. Pure. */
+import {
+  DEFAULT_BENCH_NETWORKS,
+  DEFAULT_IPERF3_PORT,
+  DEFAULT_MIN_SHARE_OF_LINE_RATE,
+  DEFAULT_SYNC_WRITE_P99_MS,
+} from "../config/defaults.js";
+import type { BenchConfig, BenchNetwork, FioJobConfig } from "../config/types.js";
+import type { PlannedLink } from "./ring.js";
+
+export interface PlannedFioJob extends FioJobConfig {
+  /** The engine fio runs: the job's own, else libaio for a queue deeper than 1 (psync would cap it at 1). */
+  engine: string;
+}
+
+/** One iperf3 run: the client `from` sends to `to` over one network. */
+export interface IperfPath {
+  from: string;
+  to: string;
+  kind: BenchNetwork;
+  /** "storage", "management", or "ring-<client NIC>" for the ring link between the two. */
+  network: string;
+  /** Client address the test binds to, so the traffic leaves on that network. */
+  bind: string;
+  /** Server address. */
+  address: string;
+  /** Physical link speed, when configured. */
+  lineRateGbps?: number;
+  /** Result file name, the same in every bundle and in the report. */
+  file: string;
+}
+
+export interface PlannedBench {
+  fio?: { filename: string; size: string; runtimeSeconds: number; jobs: PlannedFioJob[] };
+  iperf3?: {
+    port: number;
+    parallel: number;
+    durationSeconds: number;
+    networks: BenchNetwork[];
+    lineRateGbps: Partial<Record<BenchNetwork, number>>;
+    /** Every path of the cluster, ordered by client node, then network, then server node. */
+    paths: IperfPath[];
+  };
+  report: { minShareOfLineRate: number; syncWriteP99Ms: number };
+}
+
+/** The node facts iperf3 planning needs. */
+export interface BenchNode {
+  name: string;
+  storage: { ip: string };
+  management: { ip: string };
+}
+
+export function fioEngine(job: FioJobConfig): string {
+  return job.ioengine ?? (job.iodepth > 1 ? "libaio" : "psync");
+}
+
+export function fioResultFile(job: string): string {
+  return `fio-${job}.json`;
+}
+
+export function iperfResultFile(from: string, to: string, network: string): string {
+  return `iperf3-${from}-to-${to}-${network}.json`;
+}
+
+/**
+ * Every ordered pair on the node networks, and both directions of every ring link. Per client node:
+ * the networks in configured order; per network, the servers in node order (ring: link order).
+ */
+export function iperfPaths(
+  nodes: BenchNode[],
+  links: PlannedLink[],
+  networks: BenchNetwork[],
+  lineRateGbps: Partial<Record<BenchNetwork, number>>,
+): IperfPath[] {
+  const paths: IperfPath[] = [];
+  const add = (from: string, to: string, kind: BenchNetwork, network: string, bind: string, address: string) => {
+    const rate = lineRateGbps[kind];
+    paths.push({
+      from,
+      to,
+      kind,
+      network,
+      bind,
+      address,
+      ...(rate !== undefined ? { lineRateGbps: rate } : {}),
+      file: iperfResultFile(from, to, network),
+    });
+  };
+  for (const client of nodes) {
+    for (const kind of networks) {
+      if (kind === "ring") {
+        for (const link of links) {
+          const [near, far] = link.a.node === client.name ? [link.a, link.b] : [link.b, link.a];
+          if (near.node !== client.name) continue;
+          add(client.name, far.node, kind, `ring-${near.nic}`, near.ip, far.ip);
+        }
+        continue;
+      }
+      for (const server of nodes) {
+        if (server.name === client.name) continue;
+        add(client.name, server.name, kind, kind, client[kind].ip, server[kind].ip);
+      }
+    }
+  }
+  return paths;
+}
+
+export function planBench(bench: BenchConfig | undefined, nodes: BenchNode[], links: PlannedLink[]): PlannedBench {
+  const fio = bench?.fio;
+  const iperf3 = bench?.iperf3;
+  const networks = iperf3?.networks ?? DEFAULT_BENCH_NETWORKS;
+  const lineRateGbps = iperf3?.lineRateGbps ?? {};
+  return {
+    ...(fio
+      ? {
+          fio: {
+            filename: fio.filename,
+            size: fio.size,
+            runtimeSeconds: fio.runtimeSeconds,
+            jobs: fio.jobs.map((job) => ({ ...job, engine: fioEngine(job) })),
+          },
+        }
+      : {}),
+    ...(iperf3
+      ? {
+          iperf3: {
+            port: iperf3.port ?? DEFAULT_IPERF3_PORT,
+            parallel: iperf3.parallel ?? 1,
+            durationSeconds: iperf3.durationSeconds,
+            networks,
+            lineRateGbps,
+            paths: iperfPaths(nodes, links, networks, lineRateGbps),
+          },
+        }
+      : {}),
+    report: {
+      minShareOfLineRate: bench?.report?.minShareOfLineRate ?? DEFAULT_MIN_SHARE_OF_LINE_RATE,
+      syncWriteP99Ms: bench?.report?.syncWriteP99Ms ?? DEFAULT_SYNC_WRITE_P99_MS,
+    },
+  };
+}

@@ -1,0 +1,129 @@
+/** The bench kit's plan and config rules: which paths iperf3 measures, and what the validator says. */
+import { checkConfig } from "../src/pipeline.js";
+import { exampleWith, lineOf, writeConfig } from "./support/configs.js";
+import { renderConfig, TEST_ENV } from "./support/render.js";
+
+const NODES = ["pivoine", "petunia", "dahlia"];
+
+describe("iperf3 paths of the example", () => {
+  test("every ordered pair on storage and management, both directions of every ring link", async () => {
+    const { check } = await renderConfig();
+    const paths = check.plan.bench.iperf3!.paths;
+    const pairs = NODES.flatMap((a) => NODES.filter((b) => b !== a).map((b) => `${a}>${b}`)).sort();
+    for (const network of ["storage", "management"]) {
+      expect(
+        paths
+          .filter((p) => p.network === network)
+          .map((p) => `${p.from}>${p.to}`)
+          .sort(),
+      ).toEqual(pairs);
+    }
+    // The seed's three cables, each measured both ways from the end's own NIC and address.
+    const ring = paths
+      .filter((p) => p.kind === "ring")
+      .map((p) => `${p.from} ${p.network} ${p.bind} -> ${p.to} ${p.address}`);
+    expect(ring.sort()).toEqual(
+      [
+        "pivoine ring-enp7s0 10.10.0.1 -> petunia 10.10.0.2",
+        "petunia ring-enp8s0 10.10.0.2 -> pivoine 10.10.0.1",
+        "pivoine ring-enp8s0 10.10.3.1 -> dahlia 10.10.3.2",
+        "dahlia ring-enp8s0 10.10.3.2 -> pivoine 10.10.3.1",
+        "petunia ring-enp9s0 10.10.2.1 -> dahlia 10.10.2.2",
+        "dahlia ring-enp9s0 10.10.2.2 -> petunia 10.10.2.1",
+      ].sort(),
+    );
+    expect(new Set(paths.map((p) => p.file)).size).toBe(paths.length);
+  });
+
+  test("each node's client script measures exactly its own paths, bound to its own address", async () => {
+    const rendered = await renderConfig();
+    const client = rendered.text("dahlia/bench/iperf3-client.sh");
+    const measured = client.split("\n").filter((l) => l.startsWith("measure "));
+    expect(measured).toEqual([
+      "measure ring-enp8s0 pivoine 10.10.3.2 10.10.3.1 iperf3-dahlia-to-pivoine-ring-enp8s0.json",
+      "measure ring-enp9s0 petunia 10.10.2.2 10.10.2.1 iperf3-dahlia-to-petunia-ring-enp9s0.json",
+      "measure storage pivoine 10.100.4.103 10.100.4.101 iperf3-dahlia-to-pivoine-storage.json",
+      "measure storage petunia 10.100.4.103 10.100.4.102 iperf3-dahlia-to-petunia-storage.json",
+      "measure management pivoine 10.100.3.103 10.100.3.101 iperf3-dahlia-to-pivoine-management.json",
+      "measure management petunia 10.100.3.103 10.100.3.102 iperf3-dahlia-to-petunia-management.json",
+    ]);
+  });
+
+  test("bench.json is the same in every bundle and holds the configured line rates", async () => {
+    const rendered = await renderConfig();
+    const copies = NODES.map((n) => rendered.text(`${n}/bench/bench.json`));
+    expect(new Set(copies).size).toBe(1);
+    const settings = JSON.parse(copies[0]);
+    expect(settings.report).toEqual({ minShareOfLineRate: 0.9, syncWriteP99Ms: 5 });
+    const rate = (network: string) =>
+      settings.iperf3.paths.find((p: { network: string }) => p.network === network).lineRateGbps;
+    expect([rate("ring-enp7s0"), rate("storage"), rate("management")]).toEqual([1, 10, 10]);
+  });
+});
+
+describe("bench config rules, positioned in the user's file", () => {
+  function check(source: string) {
+    const { file } = writeConfig(source);
+    return { file, result: checkConfig(file, { env: TEST_ENV }) };
+  }
+
+  test("the seed's mistake, psync at depth 16, is a warning on the job's ioengine", () => {
+    const from = '{ name: "async-write", rw: "write", bs: "4k", iodepth: 16, ioengine: "libaio" }';
+    const source = exampleWith(from, from.replace("libaio", "psync"));
+    const { result } = check(source);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.warnings).toHaveLength(1);
+    expect(result.warnings[0]).toMatchObject({ code: "HG502", path: ["bench", "fio", "jobs", 1, "ioengine"] });
+    expect(result.warnings[0].message).toContain('"async-write" uses the synchronous psync engine');
+    expect(result.warnings[0].position?.line).toBe(lineOf(source, '{ name: "async-write"'));
+  });
+
+  test.each([
+    [
+      "a negative line rate",
+      "ring: 1, storage: 10",
+      "ring: -1, storage: 10",
+      ["bench", "iperf3", "lineRateGbps", "ring"],
+      "ring: -1",
+    ],
+    [
+      "a share above 1",
+      "minShareOfLineRate: 0.9",
+      "minShareOfLineRate: 90",
+      ["bench", "report", "minShareOfLineRate"],
+      "minShareOfLineRate: 90",
+    ],
+    [
+      "a zero p99 limit",
+      "syncWriteP99Ms: 5",
+      "syncWriteP99Ms: 0",
+      ["bench", "report", "syncWriteP99Ms"],
+      "syncWriteP99Ms: 0",
+    ],
+    [
+      "a network twice",
+      '"storage", "management"]',
+      '"storage", "storage"]',
+      ["bench", "iperf3", "networks", 2],
+      '"storage", "storage"',
+    ],
+  ])("%s is an error at that value", (_what, from, to, path, needle) => {
+    const source = exampleWith(from, to);
+    const { result } = check(source);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.diagnostics).toHaveLength(1);
+    expect(result.diagnostics[0]).toMatchObject({ code: "HG418", path });
+    expect(result.diagnostics[0].position?.line).toBe(lineOf(source, needle));
+  });
+
+  test("a measured network without a line rate is a warning", () => {
+    const { result } = check(exampleWith("ring: 1, storage: 10, management: 10", "ring: 1, storage: 10"));
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.warnings.map((w) => [w.code, w.message])).toEqual([
+      ["HG501", expect.stringContaining("measures the management network but lineRateGbps.management is not set")],
+    ]);
+  });
+});
