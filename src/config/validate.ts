@@ -243,18 +243,15 @@ export function validateConfig(input: unknown, context: ValidationContext): Vali
       continue;
     }
     claimAddress(vip, `linstor.ha.vip.${kind}`, path);
-    for (const node of nodes) {
-      if (!isValidHostAddress(node[kind].address)) continue;
-      const nodeNet = parseHostAddress(node[kind].address).network;
-      if (!networkContains(nodeNet, vipIp)) {
-        f.add(catalogue.vipOutsideSubnet, path, vip, node.name, nodeNet);
-        break;
-      }
-      if (parseHostAddress(vip).prefix !== parseHostAddress(node[kind].address).prefix) {
-        f.add(catalogue.vipPrefixMismatch, path, vip, node.name, node[kind].address);
-        break;
-      }
-    }
+    // Every node's address on this network is in one shared network (HG210 otherwise), so the VIP
+    // fits every node's interface exactly when it fits that network; a node that breaks HG210 is
+    // reported there, not here as well.
+    const shared = networkOf[kind];
+    const owner0 = nodes.find((n) => isValidHostAddress(n[kind].address) && !isNetworkOrBroadcast(n[kind].address));
+    if (shared === undefined || owner0 === undefined) continue;
+    if (!networkContains(shared, vipIp)) f.add(catalogue.vipOutsideSubnet, path, vip, owner0.name, shared);
+    else if (parseHostAddress(vip).network !== shared)
+      f.add(catalogue.vipPrefixMismatch, path, vip, owner0.name, owner0[kind].address);
   }
 
   // Subnet allocation and overlaps.
@@ -328,7 +325,8 @@ export function validateConfig(input: unknown, context: ValidationContext): Vali
     groupNames.add(group.name);
     if (!isInt(group.placeCount, 1, 255))
       f.add(catalogue.placeCountTooLow, [...path, "placeCount"], group.name, group.placeCount);
-    else if (group.placeCount > nodes.length)
+    // With fewer than 3 nodes HG103 already names the cause; the HA group cannot fit either way.
+    else if (group.placeCount > nodes.length && !(isHa && nodes.length < 3))
       f.add(catalogue.placeCountTooHigh, [...path, "placeCount"], group.name, group.placeCount, nodes.length);
     else if (isHa && group.placeCount < 3)
       f.add(catalogue.haPlaceCountTooLow, [...path, "placeCount"], group.placeCount);

@@ -1,29 +1,36 @@
 import { resolve } from "node:path";
 import { writeOutputAtomically } from "../../bundle/write.js";
 import { renderOutput } from "../../pipeline.js";
-import { EXIT_CONFIG, loadForCommand } from "../io.js";
+import { EXIT_CONFIG, loadForCommand, printJsonReport } from "../io.js";
 import type { CommandModule } from "yargs";
 import type { Io } from "../io.js";
-import { withConfigArgument } from "./common.js";
+import { withConfigArgument, withJsonOption } from "./common.js";
 
-type RenderArgs = { config?: string; strict: boolean; out: string };
+type RenderArgs = { config?: string; strict: boolean; out: string; json: boolean };
 
 export const renderCommand = (io: Io, setExitCode: (code: number) => void): CommandModule<object, RenderArgs> => ({
   command: "render [config]",
   describe: "render every node's bundle and tarball into the output folder",
   builder: (y) =>
-    withConfigArgument(y).option("out", {
+    withJsonOption(withConfigArgument(y)).option("out", {
       alias: "o",
       type: "string",
       default: "out",
       describe: "output folder, replaced atomically",
     }),
   handler: async (args) => {
-    const result = loadForCommand(io, args.config, args.strict);
-    if (!result.ok) return setExitCode(EXIT_CONFIG);
+    const result = loadForCommand(io, args.config, args.strict, args.json);
+    if (!result.ok) {
+      if (args.json) printJsonReport(io, false, result.diagnostics);
+      return setExitCode(EXIT_CONFIG);
+    }
     const files = await renderOutput(result.valid, result.plan, io.env);
     writeOutputAtomically(resolve(io.cwd, args.out), files);
-    const nodes = result.plan.nodes.map((n) => n.name).join(", ");
-    io.stdout(`rendered ${result.plan.nodes.length} bundles (${nodes}), ${files.length} files, into ${args.out}/\n`);
+    const nodes = result.plan.nodes.map((n) => n.name);
+    if (args.json) {
+      printJsonReport(io, true, result.warnings, { out: args.out, nodes, files: files.length });
+      return;
+    }
+    io.stdout(`rendered ${nodes.length} bundles (${nodes.join(", ")}), ${files.length} files, into ${args.out}/\n`);
   },
 });
