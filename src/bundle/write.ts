@@ -9,7 +9,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import type { Artifact } from "../render/artifact.js";
 import { MODE_FILE } from "../render/artifact.js";
 import { sha256sums } from "./checksums.js";
-import { outPath } from "./layout.js";
+import { assertSafeRelativePath, outPath } from "./layout.js";
 import { buildTarball, fixedMtime } from "./tarball.js";
 
 export interface OutputFile {
@@ -52,6 +52,8 @@ export async function assembleOutput(
 
 /** Writes `files` as the new content of `outDir`, atomically replacing what was there. */
 export function writeOutputAtomically(outDir: string, files: OutputFile[]): void {
+  // Checked before anything is created: a path that could leave out/ stops the whole write.
+  for (const file of files) assertSafeRelativePath(file.path);
   const target = resolve(outDir);
   const parent = dirname(target);
   mkdirSync(parent, { recursive: true });
