@@ -6,12 +6,13 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 results=${1:-"${here}/results"}
 mkdir -p "$results"
+node=dahlia
 
 measure() {
   local network=$1 peer=$2 address=$3
-  echo "iperf3 dahlia -> ${peer} over ${network} (${address})"
+  echo "iperf3 ${node} -> ${peer} over ${network} (${address})"
   iperf3 --client "$address" --port 5201 --time 10 --parallel 1 --json \
-    >"${results}/iperf3-dahlia-to-${peer}-${network}.json"
+    >"${results}/iperf3-${node}-to-${peer}-${network}.json"
 }
 
 measure storage pivoine 10.100.4.101

@@ -6,10 +6,10 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 results=${1:-"${here}/results"}
 mkdir -p "$results" "$(dirname /mnt/fio/testfile)"
-echo "fio sync-write"
-fio --output-format=json+ --output="${results}/fio-sync-write.json" "${here}/sync-write.fio"
-echo "fio async-write"
-fio --output-format=json+ --output="${results}/fio-async-write.json" "${here}/async-write.fio"
-echo "fio rand-read"
-fio --output-format=json+ --output="${results}/fio-rand-read.json" "${here}/rand-read.fio"
+echo 'fio sync-write'
+fio --output-format=json+ --output="${results}/"fio-sync-write.json "${here}/"sync-write.fio
+echo 'fio async-write'
+fio --output-format=json+ --output="${results}/"fio-async-write.json "${here}/"async-write.fio
+echo 'fio rand-read'
+fio --output-format=json+ --output="${results}/"fio-rand-read.json "${here}/"rand-read.fio
 echo "results in ${results}"
