@@ -17,7 +17,11 @@ export function assertSafeRelativePath(path: string): void {
 
 /** The artifact's path below out/: "<node>/<path>" for bundle files, "<path>" for cluster files. */
 export function outPath(artifact: Artifact): string {
-  if (artifact.node !== undefined) assertSafeRelativePath(artifact.node);
+  if (artifact.node !== undefined) {
+    // A bundle is one folder directly in out/: its name is a single segment.
+    assertSafeRelativePath(artifact.node);
+    if (artifact.node.includes("/")) throw new UnsafePathError(`unsafe bundle name: ${JSON.stringify(artifact.node)}`);
+  }
   assertSafeRelativePath(artifact.path);
   return artifact.node !== undefined ? `${artifact.node}/${artifact.path}` : artifact.path;
 }

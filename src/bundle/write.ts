@@ -10,7 +10,7 @@ import type { Artifact } from "../render/artifact.js";
 import { MODE_FILE } from "../render/artifact.js";
 import { sha256sums } from "./checksums.js";
 import { buildManifest, MANIFEST_NAME, type ManifestInfo } from "./manifest.js";
-import { outPath } from "./layout.js";
+import { assertSafeRelativePath, outPath } from "./layout.js";
 import { buildTarball, fixedMtime } from "./tarball.js";
 
 export interface OutputFile {
@@ -78,6 +78,8 @@ export async function assembleOutput(
 
 /** Writes `files` as the new content of `outDir`, atomically replacing what was there. */
 export function writeOutputAtomically(outDir: string, files: OutputFile[]): void {
+  // Checked before anything is created: a path that could leave out/ stops the whole write.
+  for (const file of files) assertSafeRelativePath(file.path);
   const target = resolve(outDir);
   const parent = dirname(target);
   mkdirSync(parent, { recursive: true });

@@ -18,6 +18,7 @@ import {
 import { allocateLinkSubnets, planLinks, unreachableNodes } from "../plan/ring.js";
 import { DEFAULT_BENCH_NETWORKS, DEFAULT_COROSYNC_LINKS, DEFAULT_RING_PREFIX } from "./defaults.js";
 import { resolveSecret } from "./secrets.js";
+import { CLUSTER_SHAPE, shapeProblems } from "./shape.js";
 import type { BenchNetwork, ClusterConfig, SecretSource } from "./types.js";
 
 export interface ResolvedSecrets {
@@ -51,7 +52,8 @@ export const LINSTOR_NAME = /^[A-Za-z][A-Za-z0-9_-]{1,47}$/;
 export const ZFS_POOL_NAME = /^[A-Za-z][A-Za-z0-9_.:-]{0,254}$/;
 export const DEVICE_PATH = /^\/dev\/[A-Za-z0-9_.:/-]+$/;
 export const CLUSTER_NAME = /^[A-Za-z][A-Za-z0-9-]{0,14}$/;
-export const PVE_STORAGE_ID = /^[A-Za-z][A-Za-z0-9_.-]*$/;
+/** Proxmox `pve-storage-id`: a letter, then letters, digits, "-", "_", ".", ending in a letter or digit. */
+export const PVE_STORAGE_ID = /^[A-Za-z][A-Za-z0-9_.-]*[A-Za-z0-9]$/;
 export const SIZE = /^[1-9][0-9]*(K|M|G|T)(iB|B)?$/;
 export const DRBD_OPTION_KEY = /^[a-z][a-z0-9-]*$/;
 export const PLAIN_VALUE = /^[A-Za-z0-9_.:,/-]+$/;
@@ -68,6 +70,11 @@ export const ZFS_RESERVED_POOL_NAMES = /^(mirror|raidz|draid|spare|log)/;
 
 function isInt(n: unknown, min: number, max: number): n is number {
   return typeof n === "number" && Number.isInteger(n) && n >= min && n <= max;
+}
+
+/** LINSTOR names (resources, groups, storage pools): 2-48 characters, and "all" is reserved by the client. */
+function validLinstorName(name: string): boolean {
+  return LINSTOR_NAME.test(name) && name.toLowerCase() !== "all";
 }
 
 function validInterfaceName(name: string): boolean {
@@ -88,85 +95,11 @@ class Findings {
   }
 }
 
-/** Structural checks for values that escaped the type checker (casts, `any`); stops at the first hole. */
+/** The config must have the declared kinds everywhere before any rule reads it (see shape.ts). */
 function checkShape(config: unknown, f: Findings): config is ClusterConfig {
-  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-  const need = (ok: boolean, path: ConfigPath, what: string): boolean => {
-    if (!ok) f.add(catalogue.shapeInvalid, path, what);
-    return ok;
-  };
-  if (!need(isObj(config), [], "the default export to be a cluster object")) return false;
-  const c = config as Record<string, unknown>;
-  let ok = need(typeof c.name === "string", ["name"], "a string");
-  ok = need(Array.isArray(c.nodes), ["nodes"], "an array of nodes") && ok;
-  if (Array.isArray(c.nodes)) {
-    c.nodes.forEach((n, i) => {
-      if (!need(isObj(n), ["nodes", i], "a node object")) return (ok = false);
-      const node = n as Record<string, unknown>;
-      ok = need(typeof node.name === "string", ["nodes", i, "name"], "a string") && ok;
-      for (const net of ["management", "storage"] as const) {
-        const v = node[net];
-        ok =
-          need(
-            isObj(v) && typeof v.iface === "string" && typeof v.address === "string",
-            ["nodes", i, net],
-            "{ iface: string, address: string }",
-          ) && ok;
-      }
-      const zfs = node.zfs;
-      ok =
-        need(
-          isObj(zfs) &&
-            typeof zfs.pool === "string" &&
-            Array.isArray(zfs.mirror) &&
-            zfs.mirror.every((d) => typeof d === "string"),
-          ["nodes", i, "zfs"],
-          "{ pool: string, mirror: string[] }",
-        ) && ok;
-    });
-  }
-  const ring = c.ring;
-  if (need(isObj(ring) && Array.isArray(ring.links), ["ring"], "{ links: [...] }")) {
-    (ring as { links: unknown[] }).links.forEach((l, i) => {
-      const end = (e: unknown): boolean => Array.isArray(e) && e.length === 2 && e.every((x) => typeof x === "string");
-      ok =
-        need(
-          isObj(l) && end(l.a) && end(l.b) && (l.subnet === undefined || typeof l.subnet === "string"),
-          ["ring", "links", i],
-          '{ a: ["node", "nic"], b: ["node", "nic"], subnet?: string }',
-        ) && ok;
-    });
-  } else ok = false;
-  const l = c.linstor as Record<string, unknown> | undefined;
-  ok =
-    need(
-      isObj(l) &&
-        isObj(l.storagePool) &&
-        typeof l.storagePool.name === "string" &&
-        Array.isArray(l.resourceGroups) &&
-        l.resourceGroups.every((g) => isObj(g) && typeof g.name === "string") &&
-        isObj(l.ha) &&
-        isObj(l.ha.resourceGroup) &&
-        typeof l.ha.resourceGroup.name === "string" &&
-        typeof l.ha.dbResource === "string" &&
-        typeof l.ha.dbSize === "string" &&
-        isObj(l.ha.vip) &&
-        typeof l.ha.vip.storage === "string",
-      ["linstor"],
-      "linstor with storagePool, resourceGroups and ha { resourceGroup, dbResource, dbSize, vip }",
-    ) && ok;
-  const k = c.keepalived as Record<string, unknown> | undefined;
-  ok = need(isObj(k) && isObj(k.password), ["keepalived"], "keepalived with virtualRouterId and password") && ok;
-  const p = c.pveStorage as Record<string, unknown> | undefined;
-  ok =
-    need(
-      isObj(p) && typeof p.id === "string" && typeof p.resourceGroup === "string" && Array.isArray(p.content),
-      ["pveStorage"],
-      "pveStorage { id, content, resourceGroup }",
-    ) && ok;
-  const a = c.apt as Record<string, unknown> | undefined;
-  ok = need(isObj(a) && typeof a.linbit === "string", ["apt"], "apt { linbit: URL }") && ok;
-  return ok;
+  const problems = shapeProblems(config, CLUSTER_SHAPE);
+  for (const p of problems) f.add(catalogue.shapeInvalid, p.path, p.expected);
+  return problems.length === 0;
 }
 
 interface DeclaredNetwork {
@@ -313,18 +246,15 @@ export function validateConfig(input: unknown, context: ValidationContext): Vali
       continue;
     }
     claimAddress(vip, `linstor.ha.vip.${kind}`, path);
-    for (const node of nodes) {
-      if (!isValidHostAddress(node[kind].address)) continue;
-      const nodeNet = parseHostAddress(node[kind].address).network;
-      if (!networkContains(nodeNet, vipIp)) {
-        f.add(catalogue.vipOutsideSubnet, path, vip, node.name, nodeNet);
-        break;
-      }
-      if (parseHostAddress(vip).prefix !== parseHostAddress(node[kind].address).prefix) {
-        f.add(catalogue.vipPrefixMismatch, path, vip, node.name, node[kind].address);
-        break;
-      }
-    }
+    // Every node's address on this network is in one shared network (HG210 otherwise), so the VIP
+    // fits every node's interface exactly when it fits that network; a node that breaks HG210 is
+    // reported there, not here as well.
+    const shared = networkOf[kind];
+    const owner0 = nodes.find((n) => isValidHostAddress(n[kind].address) && !isNetworkOrBroadcast(n[kind].address));
+    if (shared === undefined || owner0 === undefined) continue;
+    if (!networkContains(shared, vipIp)) f.add(catalogue.vipOutsideSubnet, path, vip, owner0.name, shared);
+    else if (parseHostAddress(vip).network !== shared)
+      f.add(catalogue.vipPrefixMismatch, path, vip, owner0.name, owner0[kind].address);
   }
 
   // Subnet allocation and overlaps.
@@ -386,7 +316,7 @@ export function validateConfig(input: unknown, context: ValidationContext): Vali
     if (typeof version !== "string" || !VERSION.test(version))
       f.add(catalogue.versionInvalid, ["versions", tool], String(version));
   }
-  if (!LINSTOR_NAME.test(linstor.storagePool.name))
+  if (!validLinstorName(linstor.storagePool.name))
     f.add(catalogue.linstorNameInvalid, ["linstor", "storagePool", "name"], "storage pool", linstor.storagePool.name);
   const groupNames = new Set<string>();
   const checkGroup = (
@@ -394,13 +324,14 @@ export function validateConfig(input: unknown, context: ValidationContext): Vali
     path: ConfigPath,
     isHa: boolean,
   ): void => {
-    if (!LINSTOR_NAME.test(group.name))
+    if (!validLinstorName(group.name))
       f.add(catalogue.linstorNameInvalid, [...path, "name"], "resource group", group.name);
     else if (groupNames.has(group.name)) f.add(catalogue.resourceGroupDuplicate, [...path, "name"], group.name);
     groupNames.add(group.name);
     if (!isInt(group.placeCount, 1, 255))
       f.add(catalogue.placeCountTooLow, [...path, "placeCount"], group.name, group.placeCount);
-    else if (group.placeCount > nodes.length)
+    // With fewer than 3 nodes HG103 already names the cause; the HA group cannot fit either way.
+    else if (group.placeCount > nodes.length && !(isHa && nodes.length < 3))
       f.add(catalogue.placeCountTooHigh, [...path, "placeCount"], group.name, group.placeCount, nodes.length);
     else if (isHa && group.placeCount < 3)
       f.add(catalogue.haPlaceCountTooLow, [...path, "placeCount"], group.placeCount);
@@ -411,7 +342,7 @@ export function validateConfig(input: unknown, context: ValidationContext): Vali
   };
   linstor.resourceGroups.forEach((g, i) => checkGroup(g, ["linstor", "resourceGroups", i], false));
   checkGroup(ha.resourceGroup, ["linstor", "ha", "resourceGroup"], true);
-  if (!LINSTOR_NAME.test(ha.dbResource))
+  if (!validLinstorName(ha.dbResource))
     f.add(catalogue.linstorNameInvalid, ["linstor", "ha", "dbResource"], "resource", ha.dbResource);
   if (!SIZE.test(ha.dbSize)) f.add(catalogue.sizeInvalid, ["linstor", "ha", "dbSize"], ha.dbSize);
   for (const [key, value] of Object.entries(linstor.nodeProperties ?? {})) {
@@ -440,7 +371,8 @@ export function validateConfig(input: unknown, context: ValidationContext): Vali
   const vrrpPassword = checkSecret(keepalived.password, ["keepalived", "password"], context, f);
   if (vrrpPassword !== undefined) {
     // Never echo the secret itself: say what is wrong with it.
-    if (vrrpPassword.length > 8)
+    if (vrrpPassword.length === 0) f.add(catalogue.passwordInvalid, ["keepalived", "password"], "is empty");
+    else if (vrrpPassword.length > 8)
       f.add(catalogue.passwordInvalid, ["keepalived", "password"], `has ${vrrpPassword.length} characters`);
     else if (!VRRP_PASSWORD.test(vrrpPassword))
       f.add(catalogue.passwordInvalid, ["keepalived", "password"], "has a character keepalived cannot take");
@@ -574,11 +506,19 @@ function checkSecret(
   return result.value;
 }
 
-function validAptUrl(value: string): boolean {
-  if (/[\s"'\\]/.test(value)) return false;
+/**
+ * An apt repository URL that is safe to print into a deb822 `URIs:` field: http(s) or file, written
+ * in canonical form (what `new URL` gives back), without credentials (they belong in
+ * /etc/apt/auth.conf.d, not in a bundle), query or fragment.
+ */
+export function validAptUrl(value: string): boolean {
+  if (!/^[A-Za-z0-9._~%:/@+-]+$/.test(value)) return false;
   try {
     const url = new URL(value);
-    return ["http:", "https:", "file:"].includes(url.protocol);
+    if (!["http:", "https:", "file:"].includes(url.protocol)) return false;
+    if (url.username !== "" || url.password !== "" || url.search !== "" || url.hash !== "") return false;
+    const canonical = url.href;
+    return canonical === value || canonical === `${value}/`;
   } catch {
     return false;
   }

@@ -10,13 +10,35 @@ interface Entry<A extends unknown[]> {
   message: (...args: A) => string;
 }
 
+const LONGEST_QUOTED_VALUE = 80;
+
+/**
+ * A config value as it may appear inside a one-line message: control characters escaped (so a
+ * value cannot start a new line in the output or a log) and very long values cut short.
+ */
+export function printable(value: string): string {
+  const escaped = /[\x00-\x1f\x7f-\x9f\u2028\u2029]/.test(value) ? JSON.stringify(value).slice(1, -1) : value;
+  return escaped.length > LONGEST_QUOTED_VALUE ? `${escaped.slice(0, LONGEST_QUOTED_VALUE)}...` : escaped;
+}
+
 function entry<A extends unknown[]>(code: string, severity: Severity, message: (...args: A) => string): Entry<A> {
-  return { code, severity, message };
+  const safeMessage = (...args: A): string =>
+    message(...(args.map((a) => (typeof a === "string" ? printable(a) : a)) as A));
+  return { code, severity, message: safeMessage };
 }
 
 export const catalogue = {
   // Loading (HG0xx)
-  typeError: entry("HG001", "error", (text: string) => text),
+  // TypeScript's own message chain, one line per level: joined into one line (TS escapes literals itself).
+  typeError: {
+    code: "HG001",
+    severity: "error",
+    message: (text: string) =>
+      text
+        .split("\n")
+        .map((part) => part.trim())
+        .join(" "),
+  } as Entry<[string]>,
   noDefaultExport: entry(
     "HG002",
     "error",
@@ -61,7 +83,7 @@ export const catalogue = {
     "HG106",
     "error",
     (what: string, name: string) =>
-      `${what} "${name}" is not a valid LINSTOR name: start with a letter, then 2-47 letters, digits, "_" or "-"`,
+      `${what} "${name}" is not a valid LINSTOR name: start with a letter, then 1-47 letters, digits, "_" or "-" ("all" is reserved)`,
   ),
   zfsPoolNameInvalid: entry(
     "HG107",
@@ -84,7 +106,8 @@ export const catalogue = {
   pveStorageIdInvalid: entry(
     "HG111",
     "error",
-    (id: string) => `Proxmox storage id "${id}" is invalid: start with a letter, then letters, digits, "-", "_", "."`,
+    (id: string) =>
+      `Proxmox storage id "${id}" is invalid: start with a letter, then letters, digits, "-", "_", ".", and end with a letter or digit`,
   ),
   nicUsedTwice: entry(
     "HG112",
@@ -241,7 +264,8 @@ export const catalogue = {
   urlInvalid: entry(
     "HG415",
     "error",
-    (value: string) => `apt URL "${value}" is not an http(s) or file URL without spaces`,
+    (value: string) =>
+      `apt URL "${value}" is not a plain http(s) or file URL: write it as the browser would (e.g. "https://packages.linbit.com/public"), without spaces, quotes, credentials, query or fragment`,
   ),
   keyringMissing: entry("HG416", "error", (path: string, why: string) => `keyring file ${path} cannot be read: ${why}`),
   secretEnvNameInvalid: entry(

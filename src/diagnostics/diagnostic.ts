@@ -34,6 +34,27 @@ export function formatDiagnostic(d: Diagnostic, sourceText?: string): string {
   return `${head}\n${gutter} | ${line}\n${caret}`;
 }
 
+/** The machine-readable form of a finding (`--json`): flat, with the config path as written in messages. */
+export interface DiagnosticJson {
+  code: string;
+  severity: Severity;
+  message: string;
+  file?: string;
+  line?: number;
+  column?: number;
+  path?: string;
+}
+
+export function diagnosticToJson(d: Diagnostic): DiagnosticJson {
+  return {
+    code: d.code,
+    severity: d.severity,
+    message: d.message,
+    ...(d.position ? { file: d.position.file, line: d.position.line, column: d.position.column } : {}),
+    ...(d.path && d.path.length > 0 ? { path: formatPath(d.path) } : {}),
+  };
+}
+
 export class DiagnosticsError extends Error {
   constructor(
     readonly diagnostics: Diagnostic[],

@@ -32,7 +32,8 @@ export interface RenderOptions {
   nodes?: string[];
 }
 
-export async function renderCluster(plan: ClusterPlan, options: RenderOptions): Promise<Artifact[]> {
+/** Every node bundle's artifacts (no cluster-wide files): synchronous and cheap. */
+export function renderNodeArtifacts(plan: ClusterPlan, options: RenderOptions): Artifact[] {
   const artifacts: Artifact[] = [];
   for (const node of plan.nodes) {
     if (options.nodes && !options.nodes.includes(node.name)) continue;
@@ -44,7 +45,9 @@ export async function renderCluster(plan: ClusterPlan, options: RenderOptions): 
     };
     for (const render of NODE_RENDERERS) artifacts.push(...render(input));
   }
-  artifacts.push(...(await renderRunbook(plan)));
-  artifacts.push(...renderTopology(plan));
   return artifacts;
+}
+
+export async function renderCluster(plan: ClusterPlan, options: RenderOptions): Promise<Artifact[]> {
+  return [...renderNodeArtifacts(plan, options), ...(await renderRunbook(plan)), ...renderTopology(plan)];
 }

@@ -258,7 +258,7 @@ step_03_cluster_join() {
     note "already in a cluster (/etc/pve/corosync.conf exists)"
     return 0
   fi
-  wait_for "the Proxmox API of pivoine at 10.100.3.101:8006" pivoine 02-cluster-create tcp_open 10.100.3.101 8006
+  wait_for 'the Proxmox API of pivoine at 10.100.3.101:8006' pivoine 02-cluster-create tcp_open 10.100.3.101 8006
   # pvecm asks for pivoine's root password.
   run pvecm add 10.100.3.101 --link0 10.10.0.2 --link1 10.10.2.1
 }
@@ -322,7 +322,7 @@ step_09_satellite() {
 # 11-zfs-pool: Create the mirrored ZFS pool
 step_11_zfs_pool() {
   if zpool list -H -o name pool-nvme-01 >/dev/null 2>&1; then
-    note "ZFS pool pool-nvme-01 exists"
+    note 'ZFS pool pool-nvme-01 exists'
     return 0
   fi
   run zpool create pool-nvme-01 mirror /dev/nvme0n1 /dev/nvme1n1
@@ -349,7 +349,7 @@ step_15_controller_mount_unit() {
 
 # 17-controller-standby: Protect the empty /var/lib/linstor mount point
 step_17_controller_standby() {
-  wait_for "DRBD resource linstor_db on petunia" pivoine 13-resource-groups drbdadm status linstor_db
+  wait_for 'DRBD resource linstor_db on petunia' pivoine 13-resource-groups drbdadm status linstor_db
   local db
   db=$(target /var/lib/linstor)
   if mountpoint -q "$db"; then
@@ -395,7 +395,7 @@ step_19_keepalived() {
 step_20_pve_storage() {
   local storage_cfg
   storage_cfg=$(target /etc/pve/storage.cfg)
-  wait_for "storage linstor in /etc/pve/storage.cfg" pivoine 20-pve-storage grep -Eq '^drbd: linstor[[:space:]]*$' "$storage_cfg"
+  wait_for 'storage linstor in /etc/pve/storage.cfg' pivoine 20-pve-storage grep -Eq '^drbd: linstor[[:space:]]*$' "$storage_cfg"
   # Load the LINSTOR plugin into the Proxmox daemons that use storage.
   run systemctl try-restart pvedaemon.service pveproxy.service pvestatd.service pve-ha-lrm.service
 }

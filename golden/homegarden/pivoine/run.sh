@@ -339,17 +339,17 @@ step_09_satellite() {
 
 # 10-linstor-nodes: Register LINSTOR nodes and their properties
 step_10_linstor_nodes() {
-  wait_for "the LINSTOR satellite of pivoine at 10.100.4.101:3366" pivoine 09-satellite tcp_open 10.100.4.101 3366
+  wait_for 'the LINSTOR satellite of pivoine at 10.100.4.101:3366' pivoine 09-satellite tcp_open 10.100.4.101 3366
   if ! linstor_has node list --nodes pivoine; then
     run linstor_cli node create pivoine 10.100.4.101
   fi
   run linstor_cli node set-property pivoine DrbdOptions/AutoEvictAllowEviction false
-  wait_for "the LINSTOR satellite of petunia at 10.100.4.102:3366" petunia 09-satellite tcp_open 10.100.4.102 3366
+  wait_for 'the LINSTOR satellite of petunia at 10.100.4.102:3366' petunia 09-satellite tcp_open 10.100.4.102 3366
   if ! linstor_has node list --nodes petunia; then
     run linstor_cli node create petunia 10.100.4.102
   fi
   run linstor_cli node set-property petunia DrbdOptions/AutoEvictAllowEviction false
-  wait_for "the LINSTOR satellite of dahlia at 10.100.4.103:3366" dahlia 09-satellite tcp_open 10.100.4.103 3366
+  wait_for 'the LINSTOR satellite of dahlia at 10.100.4.103:3366' dahlia 09-satellite tcp_open 10.100.4.103 3366
   if ! linstor_has node list --nodes dahlia; then
     run linstor_cli node create dahlia 10.100.4.103
   fi
@@ -359,7 +359,7 @@ step_10_linstor_nodes() {
 # 11-zfs-pool: Create the mirrored ZFS pool
 step_11_zfs_pool() {
   if zpool list -H -o name pool-nvme-01 >/dev/null 2>&1; then
-    note "ZFS pool pool-nvme-01 exists"
+    note 'ZFS pool pool-nvme-01 exists'
     return 0
   fi
   run zpool create pool-nvme-01 mirror /dev/nvme0n1 /dev/nvme1n1
@@ -369,17 +369,17 @@ step_11_zfs_pool() {
 step_12_storage_pools() {
   if ! linstor_has storage-pool list --nodes pivoine --storage-pools sto-pool_zfs-01; then
     # Retried until pivoine has created its ZFS pool.
-    wait_for "ZFS pool pool-nvme-01 on pivoine" pivoine 11-zfs-pool \
+    wait_for 'ZFS pool pool-nvme-01 on pivoine' pivoine 11-zfs-pool \
       run linstor_cli storage-pool create zfsthin pivoine sto-pool_zfs-01 pool-nvme-01
   fi
   if ! linstor_has storage-pool list --nodes petunia --storage-pools sto-pool_zfs-01; then
     # Retried until petunia has created its ZFS pool.
-    wait_for "ZFS pool pool-nvme-01 on petunia" petunia 11-zfs-pool \
+    wait_for 'ZFS pool pool-nvme-01 on petunia' petunia 11-zfs-pool \
       run linstor_cli storage-pool create zfsthin petunia sto-pool_zfs-01 pool-nvme-01
   fi
   if ! linstor_has storage-pool list --nodes dahlia --storage-pools sto-pool_zfs-01; then
     # Retried until dahlia has created its ZFS pool.
-    wait_for "ZFS pool pool-nvme-01 on dahlia" dahlia 11-zfs-pool \
+    wait_for 'ZFS pool pool-nvme-01 on dahlia' dahlia 11-zfs-pool \
       run linstor_cli storage-pool create zfsthin dahlia sto-pool_zfs-01 pool-nvme-01
   fi
 }
@@ -402,7 +402,7 @@ step_13_resource_groups() {
   if ! linstor_has resource-definition list --resource-definitions linstor_db; then
     run linstor_cli resource-group spawn-resources linstor-db-grp linstor_db 200M
   fi
-  wait_for "linstor_db UpToDate on pivoine" pivoine 13-resource-groups db_up_to_date
+  wait_for 'linstor_db UpToDate on pivoine' pivoine 13-resource-groups db_up_to_date
 }
 
 # 14-controller-disable: Disable the linstor-controller unit (drbd-reactor starts it)
@@ -495,7 +495,7 @@ step_20_pve_storage() {
   storage_cfg=$(target /etc/pve/storage.cfg)
   # /etc/pve is shared by the whole cluster: the first node adds the entry once.
   if grep -Eq '^drbd: linstor[[:space:]]*$' "$storage_cfg" 2>/dev/null; then
-    note "storage linstor is already in /etc/pve/storage.cfg"
+    note 'storage linstor is already in /etc/pve/storage.cfg'
   else
     append_fragment fragments/pve-storage.cfg "$storage_cfg"
   fi

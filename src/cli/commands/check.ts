@@ -1,17 +1,24 @@
-import { EXIT_FINDINGS, loadForCommand } from "../io.js";
+import { EXIT_FINDINGS, loadForCommand, printJsonReport } from "../io.js";
 import type { CommandModule } from "yargs";
 import type { Io } from "../io.js";
-import { withConfigArgument } from "./common.js";
+import { withConfigArgument, withJsonOption } from "./common.js";
 
-type CheckArgs = { config?: string; strict: boolean };
+type CheckArgs = { config?: string; strict: boolean; json: boolean };
 
 export const checkCommand = (io: Io, setExitCode: (code: number) => void): CommandModule<object, CheckArgs> => ({
   command: "check [config]",
   describe: "load, type-check and validate the config; write nothing",
-  builder: (y) => withConfigArgument(y),
+  builder: (y) => withJsonOption(withConfigArgument(y)),
   handler: (args) => {
-    const result = loadForCommand(io, args.config, args.strict);
-    if (!result.ok) return setExitCode(EXIT_FINDINGS);
+    const result = loadForCommand(io, args.config, args.strict, args.json);
+    if (!result.ok) {
+      if (args.json) printJsonReport(io, false, result.diagnostics);
+      return setExitCode(EXIT_FINDINGS);
+    }
+    if (args.json) {
+      printJsonReport(io, true, result.warnings, { file: result.module.displayPath, nodes: result.plan.nodes.length });
+      return;
+    }
     io.stdout(
       `${result.module.displayPath}: ok (${result.plan.nodes.length} nodes, ${result.warnings.length} warnings)\n`,
     );

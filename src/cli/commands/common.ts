@@ -13,3 +13,12 @@ export function withConfigArgument<T>(y: Argv<T>) {
     })
     .option("strict", { type: "boolean", default: false, describe: "treat warnings as errors" });
 }
+
+/** `--json`: the command prints one JSON report (diagnostics included) on stdout instead of text. */
+export function withJsonOption<T>(y: Argv<T>) {
+  return y.option("json", {
+    type: "boolean",
+    default: false,
+    describe: "print one JSON report with every diagnostic on stdout",
+  });
+}

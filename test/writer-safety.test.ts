@@ -1,0 +1,111 @@
+/**
+ * The writer and the output layout: no artifact path can leave its bundle, a symlink planted in
+ * out/ is never followed, and a failed write leaves the previous out/ exactly as it was.
+ */
+import { existsSync, lstatSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { outPath, UnsafePathError } from "../src/bundle/layout.js";
+import { writeOutputAtomically, type OutputFile } from "../src/bundle/write.js";
+import { MODE_FILE } from "../src/render/artifact.js";
+import { main } from "../src/cli/main.js";
+import { TEST_ENV, tempDir } from "./support/render.js";
+import { snapshotTree } from "./support/tree.js";
+
+const file = (path: string, content = "x\n"): OutputFile => ({ path, mode: MODE_FILE, content });
+
+async function render(cwd: string): Promise<{ code: number; stderr: string }> {
+  let stderr = "";
+  const code = await main(["render"], { stdout: () => {}, stderr: (t) => (stderr += t), env: TEST_ENV, cwd });
+  return { code, stderr };
+}
+
+/** A folder outside out/ with one file: what a planted symlink points at. */
+function outsideTarget(root: string): { dir: string; file: string; snapshot: () => Record<string, string> } {
+  const dir = join(root, "outside");
+  mkdirSync(dir);
+  writeFileSync(join(dir, "precious.txt"), "must not change\n");
+  return { dir, file: join(dir, "precious.txt"), snapshot: () => snapshotTree(dir) };
+}
+
+describe("output paths", () => {
+  test.each([
+    ["parent folder", { node: "..", path: "run.sh" }],
+    ["node with a slash", { node: "a/b", path: "run.sh" }],
+    ["climbing path", { node: "pivoine", path: "files/../../../etc/passwd" }],
+    ["absolute path", { node: "pivoine", path: "/etc/passwd" }],
+    ["NUL byte", { node: "pivoine", path: "files/etc/x\0y" }],
+    ["backslash", { node: "pivoine", path: "files\\..\\x" }],
+    ["empty segment", { node: "pivoine", path: "files//x" }],
+    ["hidden dot segment", { path: ".ssh/authorized_keys" }],
+    ["newline", { node: "pivoine", path: "files/x\ny" }],
+  ])("refuses %s", (_what, where) => {
+    expect(() => outPath({ ...where, mode: MODE_FILE, content: "", source: "test" })).toThrow(UnsafePathError);
+  });
+
+  test("accepts the bundle layout's real paths", () => {
+    expect(
+      outPath({
+        node: "pivoine",
+        path: "files/etc/keepalived/keepalived.conf",
+        mode: MODE_FILE,
+        content: "",
+        source: "t",
+      }),
+    ).toBe("pivoine/files/etc/keepalived/keepalived.conf");
+  });
+
+  test("the writer refuses an unsafe path before it creates anything", () => {
+    const root = tempDir();
+    const out = join(root, "out");
+    mkdirSync(out);
+    writeFileSync(join(out, "old.txt"), "previous\n");
+    const before = snapshotTree(root);
+    expect(() => writeOutputAtomically(out, [file("a.txt"), file("../escaped.txt")])).toThrow(UnsafePathError);
+    expect(snapshotTree(root)).toEqual(before);
+  });
+
+  test("a write that fails halfway removes its staging folder and keeps the previous out/", () => {
+    const root = tempDir();
+    const out = join(root, "out");
+    mkdirSync(out);
+    writeFileSync(join(out, "old.txt"), "previous\n");
+    const before = snapshotTree(root);
+    // "a" becomes a file, so "a/b" cannot be created under it.
+    expect(() => writeOutputAtomically(out, [file("a"), file("a/b")])).toThrow(/ENOTDIR|EEXIST/);
+    expect(snapshotTree(root)).toEqual(before);
+  });
+});
+
+describe("symlinks planted in out/", () => {
+  test("links inside out/ to a folder and a file outside are replaced, never followed", async () => {
+    const cwd = tempDir();
+    const outside = outsideTarget(cwd);
+    const out = join(cwd, "out");
+    mkdirSync(out);
+    symlinkSync(outside.dir, join(out, "pivoine")); // the bundle folder itself
+    symlinkSync(outside.file, join(out, "SHA256SUMS")); // a top-level file
+    mkdirSync(join(out, "petunia"));
+    symlinkSync(outside.dir, join(out, "petunia", "files")); // a folder inside a bundle
+    const before = outside.snapshot();
+
+    const result = await render(cwd);
+    expect(result.stderr).not.toMatch(/error/);
+    expect(result.code).toBe(0);
+    expect(outside.snapshot()).toEqual(before);
+    for (const p of ["pivoine", "petunia/files", "SHA256SUMS"])
+      expect(lstatSync(join(out, p)).isSymbolicLink()).toBe(false);
+    expect(existsSync(join(out, "pivoine", "run.sh"))).toBe(true);
+    expect(readdirSync(outside.dir)).toEqual(["precious.txt"]);
+  });
+
+  test("an out/ that is itself a symlink is replaced by a folder; the target stays untouched", async () => {
+    const cwd = tempDir();
+    const outside = outsideTarget(cwd);
+    symlinkSync(outside.dir, join(cwd, "out"));
+    const before = outside.snapshot();
+    const result = await render(cwd);
+    expect(result.code).toBe(0);
+    expect(lstatSync(join(cwd, "out")).isDirectory()).toBe(true);
+    expect(outside.snapshot()).toEqual(before);
+  });
+});
