@@ -267,6 +267,26 @@ describe("run.sh on fake nodes: --dry-run", () => {
   });
 });
 
+describe("run.sh on fake nodes: a wait that runs out", () => {
+  test("stops at the step, naming the other node and the step to run there", async () => {
+    const cluster = new FakeCluster(await renderConfig());
+    try {
+      // pivoine alone: nobody else has started a satellite.
+      const result = await cluster.run("pivoine", ["--wait-timeout", "0"]);
+      expect(result.code).toBe(1);
+      expect(result.output).toContain(
+        "run.sh: waited 0s for the LINSTOR satellite of petunia at 10.100.4.102:3366: run step 09-satellite on petunia first (./run.sh there), then rerun this",
+      );
+      expect(cluster.isDone("pivoine", "09-satellite")).toBe(true);
+      expect(cluster.isDone("pivoine", "10-linstor-nodes")).toBe(false);
+      // What could be done before the wait is done: pivoine itself is registered.
+      expect(Object.keys((cluster.fakeState() as any).linstor.nodes)).toEqual(["pivoine"]);
+    } finally {
+      cluster.cleanup();
+    }
+  });
+});
+
 /** A failure injected at step k of one node; the operator reruns that node; all must end as without it. */
 const FAILURES: { node: string; prefix: string; step: string }[] = [
   { node: "pivoine", prefix: "mkfs.ext4", step: "16-controller-db-migrate" },
