@@ -56,7 +56,7 @@ describe("shell templates", () => {
   /** Interpolations that are not config values: loop indexes, generated function names, fixed paths. */
   const NOT_CONFIG = ["i", 'step.id.replace(/-/g, "_")', "it.plan.apt.keyringPath"];
 
-  test("every value printed into a shell script outside a comment goes through it.q", () => {
+  test("every value printed into a shell script outside a comment goes through it.q or it.qList", () => {
     const root = resolve(packageRoot, "templates");
     const shellTemplates = readdirSync(root, { recursive: true, encoding: "utf8" })
       .filter((p) => p.endsWith(".sh.eta") || p === "run/run.sh.eta")
@@ -69,7 +69,8 @@ describe("shell templates", () => {
         .forEach((line, i) => {
           if (/^\s*#/.test(line)) return; // a comment line: validated names only, never run
           for (const m of line.matchAll(/<%=\s*([\s\S]*?)\s*%>/g)) {
-            if (!m[1].startsWith("it.q(") && !NOT_CONFIG.includes(m[1])) unquoted.push(`${template}:${i + 1}: ${m[1]}`);
+            if (!/^it\.q(List)?\(/.test(m[1]) && !NOT_CONFIG.includes(m[1]))
+              unquoted.push(`${template}:${i + 1}: ${m[1]}`);
           }
         });
     }

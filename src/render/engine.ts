@@ -3,12 +3,12 @@ import { Eta } from "eta";
 import type { PlannedNode, ClusterPlan } from "../plan/plan.js";
 import { templatesDir } from "../paths.js";
 import { VERSION } from "../version.js";
-import { shellQuote } from "./shell.js";
+import { shellQuote, shellQuoteList } from "./shell.js";
 
 const eta = new Eta({ views: templatesDir, autoEscape: false, autoTrim: false, cache: true, useWith: false });
 
 export function renderTemplate(name: string, data: Record<string, unknown>): string {
-  return eta.render(`${name}.eta`, { q: shellQuote, ...data });
+  return eta.render(`${name}.eta`, { q: shellQuote, qList: shellQuoteList, ...data });
 }
 
 /** The first comment line of every generated file that allows comments. */

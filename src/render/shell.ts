@@ -8,3 +8,8 @@ export function shellQuote(value: string | number): string {
   if (text !== "" && SAFE.test(text)) return text;
   return `'${text.replace(/'/g, `'\\''`)}'`;
 }
+
+/** Several values as shell words, each quoted by shellQuote, separated by single spaces. */
+export function shellQuoteList(values: readonly (string | number)[]): string {
+  return values.map(shellQuote).join(" ");
+}

@@ -184,12 +184,15 @@ append_fragment() {
   fi
 }
 
+# True when a TCP connection to HOST PORT opens within 3 seconds.
 tcp_open() {
   # shellcheck disable=SC2016 # $1 and $2 expand in the inner bash, not here.
   timeout 3 bash -c 'exec 3<>"/dev/tcp/$1/$2"' _ "$1" "$2" 2>/dev/null
 }
 
-# Waits until a command succeeds, or fails naming the node and step that must run first.
+# wait_for WHAT NODE STEP COMMAND...: waits until COMMAND succeeds (checked every ${WAIT_INTERVAL}s,
+# for at most --wait-timeout seconds), or fails naming the node and the step to run there.
+readonly WAIT_INTERVAL=5
 wait_for() {
   local what=$1 other_node=$2 other_step=$3 waited=0
   shift 3
@@ -204,8 +207,8 @@ wait_for() {
       die "waited ${WAIT_TIMEOUT}s for ${what}: run step ${other_step} on ${other_node} first (./run.sh there), then rerun this"
     fi
     [[ $waited -eq 0 ]] && note "waiting for ${what} (step ${other_step} on ${other_node})"
-    sleep 5
-    waited=$((waited + 5))
+    sleep "$WAIT_INTERVAL"
+    waited=$((waited + WAIT_INTERVAL))
   done
 }
 
@@ -215,24 +218,140 @@ linstor_cli() {
   linstor --controllers "$CONTROLLERS" "$@"
 }
 
-# True when a machine-readable LINSTOR list holds at least one object.
-linstor_has() {
-  linstor_cli -m --output-version v1 "$@" 2>/dev/null |
-    python3 -c 'import json, sys; sys.exit(0 if any(json.load(sys.stdin)) else 1)'
+# Answers a question about `linstor -m --output-version v1 ... list` JSON on stdin (a list with one
+# list of objects per API reply): exit 0 yes, 1 no, 2 not a list answer.
+#   exists                  at least one object
+#   prop KEY VALUE          an object whose property KEY is VALUE
+#   drbd-option NAME VALUE  an object with DrbdOptions/<section>/NAME = VALUE
+#   online                  at least one object, every one with connection_status ONLINE
+readonly LINSTOR_QUERY='
+import json, sys
+query = sys.argv[1:]
+try:
+    replies = json.load(sys.stdin)
+except ValueError:
+    sys.exit(2)
+if not isinstance(replies, list) or not all(isinstance(r, list) for r in replies):
+    sys.exit(2)
+objects = [o for r in replies for o in r if isinstance(o, dict)]
+props = [o.get("props") or {} for o in objects]
+if query[0] == "exists":
+    yes = bool(objects)
+elif query[0] == "prop":
+    yes = any(p.get(query[1]) == query[2] for p in props)
+elif query[0] == "drbd-option":
+    yes = any(k.startswith("DrbdOptions/") and k.endswith("/" + query[1]) and v == query[2] for p in props for k, v in p.items())
+elif query[0] == "online":
+    yes = bool(objects) and all(o.get("connection_status") == "ONLINE" for o in objects)
+else:
+    sys.exit(2)
+sys.exit(0 if yes else 1)
+'
+
+# linstor_ask QUERY [ARG...] -- LIST-COMMAND...: asks the controller through the client's
+# machine-readable output. 0 yes, 1 no; dies when the controller cannot answer (a dry run
+# assumes "no" instead, since the controller may not exist yet).
+linstor_ask() {
+  local query=() json status=0
+  while [[ "$1" != -- ]]; do
+    query+=("$1")
+    shift
+  done
+  shift
+  json=$(linstor_cli -m --output-version v1 "$@" 2>/dev/null) || status=$?
+  if [[ $status -ne 0 ]]; then
+    if [[ $DRY_RUN -eq 1 ]]; then
+      note "the LINSTOR controller does not answer yet: assuming no for: linstor $*"
+      return 1
+    fi
+    die "linstor $* failed (exit ${status}); run it by hand to see why, then rerun this"
+  fi
+  status=0
+  python3 -c "$LINSTOR_QUERY" "${query[@]}" <<<"$json" || status=$?
+  case $status in
+    0 | 1) return "$status" ;;
+    *) die "unexpected answer from linstor $*: ${json:0:200}" ;;
+  esac
+}
+
+# The same question, for waits: a controller that does not answer yet counts as "no".
+linstor_says() {
+  local query=() json
+  while [[ "$1" != -- ]]; do
+    query+=("$1")
+    shift
+  done
+  shift
+  json=$(linstor_cli -m --output-version v1 "$@" 2>/dev/null) || return 1
+  python3 -c "$LINSTOR_QUERY" "${query[@]}" <<<"$json"
+}
+
+# The controller answers at one of CONTROLLERS (the LINSTOR client tries them in order).
+controller_answers() {
+  linstor_cli controller version >/dev/null 2>&1
+}
+
+node_online() {
+  linstor_says online -- node list --nodes "$1"
 }
 
 readonly DB_RESOURCE=linstor_db
+# `drbdadm status RES`: the first line is this node ("RES role:Secondary"), then this node's disk
+# ("  disk:UpToDate"), then one indented block per peer ("  NAME role:Primary", "    peer-disk:...").
+db_present() {
+  drbdadm status "$DB_RESOURCE" >/dev/null 2>&1
+}
+db_status() {
+  drbdadm status "$DB_RESOURCE" 2>/dev/null
+}
 db_up_to_date() {
-  drbdadm status "$DB_RESOURCE" 2>/dev/null | grep -q 'disk:UpToDate'
+  local status
+  status=$(db_status) && grep -Eq '^[[:space:]]+(volume:[0-9]+ )?disk:UpToDate' <<<"$status"
+}
+# Some node (this one or a peer) holds the database resource Primary: the controller runs on DRBD.
+db_primary_somewhere() {
+  local status
+  status=$(db_status) && grep -Eq '(^|[[:space:]])role:Primary' <<<"$status"
+}
+controller_on_drbd() {
+  db_primary_somewhere && controller_answers
 }
 
-controller_answers() {
-  local address
-  for address in ${CONTROLLERS//,/ }; do
-    tcp_open "$address" 3370 && return 0
-  done
-  return 1
+# The Proxmox cluster file system has quorum, so /etc/pve is writable and in sync.
+pmxcfs_quorate() {
+  local status
+  status=$(pvecm status 2>/dev/null) && grep -Eq '^Quorate:[[:space:]]+Yes' <<<"$status"
 }
+
+# Packages among the arguments that dpkg does not list as installed.
+missing_packages() {
+  local p
+  for p in "$@"; do
+    # shellcheck disable=SC2016 # ${Status} is dpkg-query's field, not a shell variable.
+    [[ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" == "install ok installed" ]] || printf '%s\n' "$p"
+  done
+}
+
+# Installs the packages that are missing (none: does nothing).
+install_packages() {
+  local missing
+  mapfile -t missing < <(missing_packages "$@")
+  if [[ ${#missing[@]} -eq 0 ]]; then
+    note "installed already: $*"
+    return 0
+  fi
+  run env DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
+}
+
+# True when PATH has the immutable attribute (chattr +i).
+is_immutable() {
+  local attrs
+  attrs=$(lsattr -d "$1" 2>/dev/null) || return 1
+  [[ "${attrs%% *}" == *i* ]]
+}
+
+# Kernel state. HOMEGARDEN_SYSFS exists for the tests' fake kernel; on a node it is unset.
+readonly SYSFS=${HOMEGARDEN_SYSFS:-/sys}
 
 # 01-ring-network: Ring NIC addresses, static routes and IP forwarding
 step_01_ring_network() {
@@ -274,23 +393,28 @@ step_04_linbit_apt() {
     # The seed's one-line source for the same repository: keep one definition only.
     run mv "$legacy" "${legacy}.disabled-by-homegarden"
   fi
+  # The packages step refreshes the package lists before it installs anything.
   install_file etc/apt/sources.list.d/linbit.sources 0644
-  run apt-get update
 }
 
 # 05-packages: Install kernel headers, DRBD and LINSTOR packages
 step_05_packages() {
+  local packages=(drbd-dkms drbd-utils drbd-reactor linstor-proxmox linstor-controller linstor-satellite linstor-client)
+  # Only what is missing; the package lists are refreshed first (the LINBIT source is new).
+  if [[ -n "$(missing_packages proxmox-default-headers "${packages[@]}")" ]]; then
+    run apt-get update
+  fi
   # Headers first, so that drbd-dkms builds the module for the running kernel.
-  run env DEBIAN_FRONTEND=noninteractive apt-get install -y proxmox-default-headers
-  run env DEBIAN_FRONTEND=noninteractive apt-get install -y drbd-dkms drbd-utils drbd-reactor linstor-proxmox linstor-controller linstor-satellite linstor-client
+  install_packages proxmox-default-headers
+  install_packages "${packages[@]}"
 }
 
 # 06-drbd-module: Load the DRBD 9 kernel module now and at boot
 step_06_drbd_module() {
   install_file etc/modules-load.d/drbd.conf 0644
-  if [[ -r /sys/module/drbd/version ]]; then
+  if [[ -r "${SYSFS}/module/drbd/version" ]]; then
     local version
-    version=$(cat /sys/module/drbd/version)
+    version=$(<"${SYSFS}/module/drbd/version")
     [[ "$version" == 9.* ]] || die "DRBD ${version} (the kernel's own module) is loaded, not DRBD 9: reboot, then rerun"
     note "DRBD ${version} loaded"
   else
@@ -333,10 +457,6 @@ step_14_controller_disable() {
   if systemctl is-enabled --quiet linstor-controller.service; then
     run systemctl disable linstor-controller.service
   fi
-  # The bootstrap controller (on the local disk) stops; one on the DRBD mount belongs to drbd-reactor.
-  if systemctl is-active --quiet linstor-controller.service && ! mountpoint -q "$(target /var/lib/linstor)"; then
-    run systemctl stop linstor-controller.service
-  fi
 }
 
 # 15-controller-mount-unit: Mount unit for /var/lib/linstor
@@ -349,22 +469,27 @@ step_15_controller_mount_unit() {
 
 # 17-controller-standby: Protect the empty /var/lib/linstor mount point
 step_17_controller_standby() {
-  wait_for 'DRBD resource linstor_db on dahlia' pivoine 13-resource-groups drbdadm status linstor_db
+  wait_for 'DRBD resource linstor_db on dahlia' pivoine 13-resource-groups db_present
   local db
   db=$(target /var/lib/linstor)
   if mountpoint -q "$db"; then
     note "$db is mounted: this node runs the controller"
     return 0
   fi
+  # A controller on this node's local disk would be a second, empty LINSTOR: drbd-reactor starts it.
+  if systemctl is-active --quiet linstor-controller.service; then
+    run systemctl stop linstor-controller.service
+  fi
   [[ -d "$db" ]] || run mkdir -p "$db"
-  if [[ "$(lsattr -d "$db" 2>/dev/null | cut -d' ' -f1)" != *i* ]]; then
+  if ! is_immutable "$db"; then
     run chattr +i "$db"
   fi
 }
 
 # 18-drbd-reactor: drbd-reactor promoter for the controller
 step_18_drbd_reactor() {
-  wait_for "a LINSTOR controller on its database resource (port 3370)" pivoine 16-controller-db-migrate controller_answers
+  # Before this node's drbd-reactor may promote the database, it must exist on DRBD with the controller on it.
+  wait_for 'linstor_db Primary on a node and the LINSTOR controller answering' pivoine 16-controller-db-migrate controller_on_drbd
   install_file etc/drbd-reactor.d/linstor_db.toml 0644
   if ! systemctl is-enabled --quiet drbd-reactor.service; then
     run systemctl enable drbd-reactor.service
@@ -378,7 +503,7 @@ step_18_drbd_reactor() {
 
 # 19-keepalived: keepalived VIP that follows the controller
 step_19_keepalived() {
-  run env DEBIAN_FRONTEND=noninteractive apt-get install -y keepalived
+  install_packages keepalived
   install_file usr/local/bin/check_linstor.sh 0755
   install_file etc/keepalived/keepalived.conf 0600
   if ! systemctl is-enabled --quiet keepalived.service; then
@@ -395,9 +520,12 @@ step_19_keepalived() {
 step_20_pve_storage() {
   local storage_cfg
   storage_cfg=$(target /etc/pve/storage.cfg)
+  wait_for "quorum of the Proxmox cluster (pvecm status)" 'pivoine, petunia' 03-cluster-join pmxcfs_quorate
   wait_for 'storage linstor in /etc/pve/storage.cfg' pivoine 20-pve-storage grep -Eq '^drbd: linstor[[:space:]]*$' "$storage_cfg"
-  # Load the LINSTOR plugin into the Proxmox daemons that use storage.
-  run systemctl try-restart pvedaemon.service pveproxy.service pvestatd.service pve-ha-lrm.service
+  # Once, after the plugin was installed: load it into the Proxmox daemons that use storage.
+  if ! is_done 20-pve-storage; then
+    run systemctl try-restart pvedaemon.service pveproxy.service pvestatd.service pve-ha-lrm.service
+  fi
 }
 
 # 21-prometheus: drbd-reactor Prometheus exporter

@@ -192,12 +192,15 @@ append_fragment() {
   fi
 }
 
+# True when a TCP connection to HOST PORT opens within 3 seconds.
 tcp_open() {
   # shellcheck disable=SC2016 # $1 and $2 expand in the inner bash, not here.
   timeout 3 bash -c 'exec 3<>"/dev/tcp/$1/$2"' _ "$1" "$2" 2>/dev/null
 }
 
-# Waits until a command succeeds, or fails naming the node and step that must run first.
+# wait_for WHAT NODE STEP COMMAND...: waits until COMMAND succeeds (checked every ${WAIT_INTERVAL}s,
+# for at most --wait-timeout seconds), or fails naming the node and the step to run there.
+readonly WAIT_INTERVAL=5
 wait_for() {
   local what=$1 other_node=$2 other_step=$3 waited=0
   shift 3
@@ -212,8 +215,8 @@ wait_for() {
       die "waited ${WAIT_TIMEOUT}s for ${what}: run step ${other_step} on ${other_node} first (./run.sh there), then rerun this"
     fi
     [[ $waited -eq 0 ]] && note "waiting for ${what} (step ${other_step} on ${other_node})"
-    sleep 5
-    waited=$((waited + 5))
+    sleep "$WAIT_INTERVAL"
+    waited=$((waited + WAIT_INTERVAL))
   done
 }
 
@@ -223,24 +226,140 @@ linstor_cli() {
   linstor --controllers "$CONTROLLERS" "$@"
 }
 
-# True when a machine-readable LINSTOR list holds at least one object.
-linstor_has() {
-  linstor_cli -m --output-version v1 "$@" 2>/dev/null |
-    python3 -c 'import json, sys; sys.exit(0 if any(json.load(sys.stdin)) else 1)'
+# Answers a question about `linstor -m --output-version v1 ... list` JSON on stdin (a list with one
+# list of objects per API reply): exit 0 yes, 1 no, 2 not a list answer.
+#   exists                  at least one object
+#   prop KEY VALUE          an object whose property KEY is VALUE
+#   drbd-option NAME VALUE  an object with DrbdOptions/<section>/NAME = VALUE
+#   online                  at least one object, every one with connection_status ONLINE
+readonly LINSTOR_QUERY='
+import json, sys
+query = sys.argv[1:]
+try:
+    replies = json.load(sys.stdin)
+except ValueError:
+    sys.exit(2)
+if not isinstance(replies, list) or not all(isinstance(r, list) for r in replies):
+    sys.exit(2)
+objects = [o for r in replies for o in r if isinstance(o, dict)]
+props = [o.get("props") or {} for o in objects]
+if query[0] == "exists":
+    yes = bool(objects)
+elif query[0] == "prop":
+    yes = any(p.get(query[1]) == query[2] for p in props)
+elif query[0] == "drbd-option":
+    yes = any(k.startswith("DrbdOptions/") and k.endswith("/" + query[1]) and v == query[2] for p in props for k, v in p.items())
+elif query[0] == "online":
+    yes = bool(objects) and all(o.get("connection_status") == "ONLINE" for o in objects)
+else:
+    sys.exit(2)
+sys.exit(0 if yes else 1)
+'
+
+# linstor_ask QUERY [ARG...] -- LIST-COMMAND...: asks the controller through the client's
+# machine-readable output. 0 yes, 1 no; dies when the controller cannot answer (a dry run
+# assumes "no" instead, since the controller may not exist yet).
+linstor_ask() {
+  local query=() json status=0
+  while [[ "$1" != -- ]]; do
+    query+=("$1")
+    shift
+  done
+  shift
+  json=$(linstor_cli -m --output-version v1 "$@" 2>/dev/null) || status=$?
+  if [[ $status -ne 0 ]]; then
+    if [[ $DRY_RUN -eq 1 ]]; then
+      note "the LINSTOR controller does not answer yet: assuming no for: linstor $*"
+      return 1
+    fi
+    die "linstor $* failed (exit ${status}); run it by hand to see why, then rerun this"
+  fi
+  status=0
+  python3 -c "$LINSTOR_QUERY" "${query[@]}" <<<"$json" || status=$?
+  case $status in
+    0 | 1) return "$status" ;;
+    *) die "unexpected answer from linstor $*: ${json:0:200}" ;;
+  esac
+}
+
+# The same question, for waits: a controller that does not answer yet counts as "no".
+linstor_says() {
+  local query=() json
+  while [[ "$1" != -- ]]; do
+    query+=("$1")
+    shift
+  done
+  shift
+  json=$(linstor_cli -m --output-version v1 "$@" 2>/dev/null) || return 1
+  python3 -c "$LINSTOR_QUERY" "${query[@]}" <<<"$json"
+}
+
+# The controller answers at one of CONTROLLERS (the LINSTOR client tries them in order).
+controller_answers() {
+  linstor_cli controller version >/dev/null 2>&1
+}
+
+node_online() {
+  linstor_says online -- node list --nodes "$1"
 }
 
 readonly DB_RESOURCE=linstor_db
+# `drbdadm status RES`: the first line is this node ("RES role:Secondary"), then this node's disk
+# ("  disk:UpToDate"), then one indented block per peer ("  NAME role:Primary", "    peer-disk:...").
+db_present() {
+  drbdadm status "$DB_RESOURCE" >/dev/null 2>&1
+}
+db_status() {
+  drbdadm status "$DB_RESOURCE" 2>/dev/null
+}
 db_up_to_date() {
-  drbdadm status "$DB_RESOURCE" 2>/dev/null | grep -q 'disk:UpToDate'
+  local status
+  status=$(db_status) && grep -Eq '^[[:space:]]+(volume:[0-9]+ )?disk:UpToDate' <<<"$status"
+}
+# Some node (this one or a peer) holds the database resource Primary: the controller runs on DRBD.
+db_primary_somewhere() {
+  local status
+  status=$(db_status) && grep -Eq '(^|[[:space:]])role:Primary' <<<"$status"
+}
+controller_on_drbd() {
+  db_primary_somewhere && controller_answers
 }
 
-controller_answers() {
-  local address
-  for address in ${CONTROLLERS//,/ }; do
-    tcp_open "$address" 3370 && return 0
-  done
-  return 1
+# The Proxmox cluster file system has quorum, so /etc/pve is writable and in sync.
+pmxcfs_quorate() {
+  local status
+  status=$(pvecm status 2>/dev/null) && grep -Eq '^Quorate:[[:space:]]+Yes' <<<"$status"
 }
+
+# Packages among the arguments that dpkg does not list as installed.
+missing_packages() {
+  local p
+  for p in "$@"; do
+    # shellcheck disable=SC2016 # ${Status} is dpkg-query's field, not a shell variable.
+    [[ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" == "install ok installed" ]] || printf '%s\n' "$p"
+  done
+}
+
+# Installs the packages that are missing (none: does nothing).
+install_packages() {
+  local missing
+  mapfile -t missing < <(missing_packages "$@")
+  if [[ ${#missing[@]} -eq 0 ]]; then
+    note "installed already: $*"
+    return 0
+  fi
+  run env DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
+}
+
+# True when PATH has the immutable attribute (chattr +i).
+is_immutable() {
+  local attrs
+  attrs=$(lsattr -d "$1" 2>/dev/null) || return 1
+  [[ "${attrs%% *}" == *i* ]]
+}
+
+# Kernel state. HOMEGARDEN_SYSFS exists for the tests' fake kernel; on a node it is unset.
+readonly SYSFS=${HOMEGARDEN_SYSFS:-/sys}
 
 # 01-ring-network: Ring NIC addresses, static routes and IP forwarding
 step_01_ring_network() {
@@ -280,23 +399,28 @@ step_04_linbit_apt() {
     # The seed's one-line source for the same repository: keep one definition only.
     run mv "$legacy" "${legacy}.disabled-by-homegarden"
   fi
+  # The packages step refreshes the package lists before it installs anything.
   install_file etc/apt/sources.list.d/linbit.sources 0644
-  run apt-get update
 }
 
 # 05-packages: Install kernel headers, DRBD and LINSTOR packages
 step_05_packages() {
+  local packages=(drbd-dkms drbd-utils drbd-reactor linstor-proxmox linstor-controller linstor-satellite linstor-client)
+  # Only what is missing; the package lists are refreshed first (the LINBIT source is new).
+  if [[ -n "$(missing_packages proxmox-default-headers "${packages[@]}")" ]]; then
+    run apt-get update
+  fi
   # Headers first, so that drbd-dkms builds the module for the running kernel.
-  run env DEBIAN_FRONTEND=noninteractive apt-get install -y proxmox-default-headers
-  run env DEBIAN_FRONTEND=noninteractive apt-get install -y drbd-dkms drbd-utils drbd-reactor linstor-proxmox linstor-controller linstor-satellite linstor-client
+  install_packages proxmox-default-headers
+  install_packages "${packages[@]}"
 }
 
 # 06-drbd-module: Load the DRBD 9 kernel module now and at boot
 step_06_drbd_module() {
   install_file etc/modules-load.d/drbd.conf 0644
-  if [[ -r /sys/module/drbd/version ]]; then
+  if [[ -r "${SYSFS}/module/drbd/version" ]]; then
     local version
-    version=$(cat /sys/module/drbd/version)
+    version=$(<"${SYSFS}/module/drbd/version")
     [[ "$version" == 9.* ]] || die "DRBD ${version} (the kernel's own module) is loaded, not DRBD 9: reboot, then rerun"
     note "DRBD ${version} loaded"
   else
@@ -339,21 +463,30 @@ step_09_satellite() {
 
 # 10-linstor-nodes: Register LINSTOR nodes and their properties
 step_10_linstor_nodes() {
-  wait_for 'the LINSTOR satellite of pivoine at 10.100.4.101:3366' pivoine 09-satellite tcp_open 10.100.4.101 3366
-  if ! linstor_has node list --nodes pivoine; then
+  if ! linstor_ask exists -- node list --nodes pivoine; then
+    wait_for 'the LINSTOR satellite of pivoine at 10.100.4.101:3366' pivoine 09-satellite tcp_open 10.100.4.101 3366
     run linstor_cli node create pivoine 10.100.4.101
   fi
-  run linstor_cli node set-property pivoine DrbdOptions/AutoEvictAllowEviction false
-  wait_for 'the LINSTOR satellite of petunia at 10.100.4.102:3366' petunia 09-satellite tcp_open 10.100.4.102 3366
-  if ! linstor_has node list --nodes petunia; then
+  if ! linstor_ask prop DrbdOptions/AutoEvictAllowEviction false -- node list --nodes pivoine; then
+    run linstor_cli node set-property pivoine DrbdOptions/AutoEvictAllowEviction false
+  fi
+  if ! linstor_ask exists -- node list --nodes petunia; then
+    wait_for 'the LINSTOR satellite of petunia at 10.100.4.102:3366' petunia 09-satellite tcp_open 10.100.4.102 3366
     run linstor_cli node create petunia 10.100.4.102
   fi
-  run linstor_cli node set-property petunia DrbdOptions/AutoEvictAllowEviction false
-  wait_for 'the LINSTOR satellite of dahlia at 10.100.4.103:3366' dahlia 09-satellite tcp_open 10.100.4.103 3366
-  if ! linstor_has node list --nodes dahlia; then
+  if ! linstor_ask prop DrbdOptions/AutoEvictAllowEviction false -- node list --nodes petunia; then
+    run linstor_cli node set-property petunia DrbdOptions/AutoEvictAllowEviction false
+  fi
+  if ! linstor_ask exists -- node list --nodes dahlia; then
+    wait_for 'the LINSTOR satellite of dahlia at 10.100.4.103:3366' dahlia 09-satellite tcp_open 10.100.4.103 3366
     run linstor_cli node create dahlia 10.100.4.103
   fi
-  run linstor_cli node set-property dahlia DrbdOptions/AutoEvictAllowEviction false
+  if ! linstor_ask prop DrbdOptions/AutoEvictAllowEviction false -- node list --nodes dahlia; then
+    run linstor_cli node set-property dahlia DrbdOptions/AutoEvictAllowEviction false
+  fi
+  wait_for 'LINSTOR node pivoine Online' pivoine 09-satellite node_online pivoine
+  wait_for 'LINSTOR node petunia Online' petunia 09-satellite node_online petunia
+  wait_for 'LINSTOR node dahlia Online' dahlia 09-satellite node_online dahlia
 }
 
 # 11-zfs-pool: Create the mirrored ZFS pool
@@ -367,18 +500,18 @@ step_11_zfs_pool() {
 
 # 12-storage-pools: Create the LINSTOR storage pool on every node
 step_12_storage_pools() {
-  if ! linstor_has storage-pool list --nodes pivoine --storage-pools sto-pool_zfs-01; then
-    # Retried until pivoine has created its ZFS pool.
+  if ! linstor_ask exists -- storage-pool list --nodes pivoine --storage-pools sto-pool_zfs-01; then
+    # Retried until pivoine has created its ZFS pool (LINSTOR refuses a pool it cannot find).
     wait_for 'ZFS pool pool-nvme-01 on pivoine' pivoine 11-zfs-pool \
       run linstor_cli storage-pool create zfsthin pivoine sto-pool_zfs-01 pool-nvme-01
   fi
-  if ! linstor_has storage-pool list --nodes petunia --storage-pools sto-pool_zfs-01; then
-    # Retried until petunia has created its ZFS pool.
+  if ! linstor_ask exists -- storage-pool list --nodes petunia --storage-pools sto-pool_zfs-01; then
+    # Retried until petunia has created its ZFS pool (LINSTOR refuses a pool it cannot find).
     wait_for 'ZFS pool pool-nvme-01 on petunia' petunia 11-zfs-pool \
       run linstor_cli storage-pool create zfsthin petunia sto-pool_zfs-01 pool-nvme-01
   fi
-  if ! linstor_has storage-pool list --nodes dahlia --storage-pools sto-pool_zfs-01; then
-    # Retried until dahlia has created its ZFS pool.
+  if ! linstor_ask exists -- storage-pool list --nodes dahlia --storage-pools sto-pool_zfs-01; then
+    # Retried until dahlia has created its ZFS pool (LINSTOR refuses a pool it cannot find).
     wait_for 'ZFS pool pool-nvme-01 on dahlia' dahlia 11-zfs-pool \
       run linstor_cli storage-pool create zfsthin dahlia sto-pool_zfs-01 pool-nvme-01
   fi
@@ -386,23 +519,31 @@ step_12_storage_pools() {
 
 # 13-resource-groups: Resource groups, volume groups, DRBD options, controller database resource
 step_13_resource_groups() {
-  if ! linstor_has resource-group list --resource-groups res-gr_pve; then
+  if ! linstor_ask exists -- resource-group list --resource-groups res-gr_pve; then
     run linstor_cli resource-group create res-gr_pve --storage-pool sto-pool_zfs-01 --place-count 2 --diskless-on-remaining true
   fi
-  if ! linstor_has volume-group list res-gr_pve; then
+  if ! linstor_ask exists -- volume-group list res-gr_pve; then
     run linstor_cli volume-group create res-gr_pve
   fi
-  if ! linstor_has resource-group list --resource-groups linstor-db-grp; then
+  if ! linstor_ask exists -- resource-group list --resource-groups linstor-db-grp; then
     run linstor_cli resource-group create linstor-db-grp --storage-pool sto-pool_zfs-01 --place-count 3 --diskless-on-remaining true
   fi
-  run linstor_cli resource-group drbd-options --auto-promote=no --quorum=majority --on-suspended-primary-outdated=force-secondary --on-no-quorum=io-error --on-no-data-accessible=io-error linstor-db-grp
-  if ! linstor_has volume-group list linstor-db-grp; then
+  if ! {
+    linstor_ask drbd-option auto-promote no -- resource-group list --resource-groups linstor-db-grp &&
+    linstor_ask drbd-option quorum majority -- resource-group list --resource-groups linstor-db-grp &&
+    linstor_ask drbd-option on-suspended-primary-outdated force-secondary -- resource-group list --resource-groups linstor-db-grp &&
+    linstor_ask drbd-option on-no-quorum io-error -- resource-group list --resource-groups linstor-db-grp &&
+    linstor_ask drbd-option on-no-data-accessible io-error -- resource-group list --resource-groups linstor-db-grp &&
+    true
+  }; then
+    run linstor_cli resource-group drbd-options --auto-promote=no --quorum=majority --on-suspended-primary-outdated=force-secondary --on-no-quorum=io-error --on-no-data-accessible=io-error linstor-db-grp
+  fi
+  if ! linstor_ask exists -- volume-group list linstor-db-grp; then
     run linstor_cli volume-group create linstor-db-grp
   fi
-  if ! linstor_has resource-definition list --resource-definitions linstor_db; then
+  if ! linstor_ask exists -- resource-definition list --resource-definitions linstor_db; then
     run linstor_cli resource-group spawn-resources linstor-db-grp linstor_db 200M
   fi
-  wait_for 'linstor_db UpToDate on pivoine' pivoine 13-resource-groups db_up_to_date
 }
 
 # 14-controller-disable: Disable the linstor-controller unit (drbd-reactor starts it)
@@ -427,10 +568,14 @@ step_15_controller_mount_unit() {
 # 16-controller-db-migrate: Move the controller database onto DRBD (once)
 step_16_controller_db_migrate() {
   local db orig started device
+  device=/dev/drbd/by-res/linstor_db/0
   db=$(target /var/lib/linstor)
   orig=$(target /var/lib/linstor.orig)
   started="${STATE_DIR}/controller-db-migrate.started"
-  device=/dev/drbd/by-res/linstor_db/0
+  if is_done 16-controller-db-migrate; then
+    note "the controller database was moved onto DRBD before; it is never moved twice"
+    return 0
+  fi
   if [[ ! -e "$started" ]]; then
     if mountpoint -q "$db"; then
       die "$db is already a mount point: the database was moved before; refusing to migrate again"
@@ -438,17 +583,28 @@ step_16_controller_db_migrate() {
     if blkid -p "$device" >/dev/null 2>&1; then
       die "$device already holds a filesystem: refusing to format it (the migration ran before?)"
     fi
-    [[ $DRY_RUN -eq 1 ]] || : >"$started"
+    local packages_step=05-packages
+    [[ -d "$db" ]] || die "$db does not exist: is linstor-controller installed (step ${packages_step})?"
   fi
+  wait_for 'linstor_db UpToDate on pivoine (its initial sync)' pivoine 13-resource-groups db_up_to_date
+  # From here on a rerun resumes the migration instead of refusing it.
+  [[ $DRY_RUN -eq 1 ]] || : >"$started"
   if systemctl is-active --quiet linstor-controller.service; then
     run systemctl stop linstor-controller.service
   fi
-  [[ -e "$orig" ]] || run mv "$db" "$orig"
-  [[ -d "$db" ]] || run mkdir "$db"
+  if [[ ! -e "$orig" ]]; then
+    run mv "$db" "$orig"
+    run mkdir "$db"
+  elif [[ ! -d "$db" ]]; then
+    run mkdir "$db"
+  fi
   # Immutable while unmounted: nothing can write a stray database into the empty mount point.
-  run chattr +i "$db"
-  if [[ "$(drbdadm role linstor_db 2>/dev/null)" != Primary* ]]; then
-    run drbdadm primary linstor_db
+  # (Never once mounted: that would be the new filesystem's root.)
+  if ! mountpoint -q "$db" && ! is_immutable "$db"; then
+    run chattr +i "$db"
+  fi
+  if [[ "$(drbdadm role "$DB_RESOURCE" 2>/dev/null)" != Primary* ]]; then
+    run drbdadm primary "$DB_RESOURCE"
   fi
   if ! blkid -p "$device" >/dev/null 2>&1; then
     run mkfs.ext4 -b 4096 "$device"
@@ -457,7 +613,9 @@ step_16_controller_db_migrate() {
     run systemctl start var-lib-linstor.mount
   fi
   run cp -a "${orig}/." "${db}/"
-  run systemctl start linstor-controller.service
+  if ! systemctl is-active --quiet linstor-controller.service; then
+    run systemctl start linstor-controller.service
+  fi
   [[ $DRY_RUN -eq 1 ]] || rm -f "$started"
 }
 
@@ -476,7 +634,7 @@ step_18_drbd_reactor() {
 
 # 19-keepalived: keepalived VIP that follows the controller
 step_19_keepalived() {
-  run env DEBIAN_FRONTEND=noninteractive apt-get install -y keepalived
+  install_packages keepalived
   install_file usr/local/bin/check_linstor.sh 0755
   install_file etc/keepalived/keepalived.conf 0600
   if ! systemctl is-enabled --quiet keepalived.service; then
@@ -493,14 +651,17 @@ step_19_keepalived() {
 step_20_pve_storage() {
   local storage_cfg
   storage_cfg=$(target /etc/pve/storage.cfg)
+  wait_for "quorum of the Proxmox cluster (pvecm status)" 'petunia, dahlia' 03-cluster-join pmxcfs_quorate
   # /etc/pve is shared by the whole cluster: the first node adds the entry once.
   if grep -Eq '^drbd: linstor[[:space:]]*$' "$storage_cfg" 2>/dev/null; then
     note 'storage linstor is already in /etc/pve/storage.cfg'
   else
     append_fragment fragments/pve-storage.cfg "$storage_cfg"
   fi
-  # Load the LINSTOR plugin into the Proxmox daemons that use storage.
-  run systemctl try-restart pvedaemon.service pveproxy.service pvestatd.service pve-ha-lrm.service
+  # Once, after the plugin was installed: load it into the Proxmox daemons that use storage.
+  if ! is_done 20-pve-storage; then
+    run systemctl try-restart pvedaemon.service pveproxy.service pvestatd.service pve-ha-lrm.service
+  fi
 }
 
 # 21-prometheus: drbd-reactor Prometheus exporter

@@ -1,0 +1,359 @@
+/**
+ * The generated run.sh of every node of the example, run for real against fake node commands
+ * (test/support/fake-node.ts): seed order, idempotence, resume after a failure, dry runs, the
+ * controller-database migration's refusals, cross-node waits, and RUNBOOK.md's step table.
+ */
+import { spawnSync } from "node:child_process";
+import { readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { FakeCluster, isolatedNetwork, mutations, type FakeCall, type RunResult } from "./support/fake-node.js";
+import { renderConfig, type Rendered } from "./support/render.js";
+import { appliesTo, firstOccurrences, seedCommands, signature } from "./support/seed-order.js";
+
+if (!isolatedNetwork) {
+  console.warn("NOT ROOT: run.sh runs without its own network namespace here (its TCP probe is faked either way)");
+}
+
+function expectFinished(results: RunResult[]): void {
+  for (const r of results) {
+    if (r.code !== 0) throw new Error(`run.sh on ${r.node} exited ${r.code}:\n${r.output}`);
+    expect(r.output).toContain(`== ${r.node}: finished`);
+  }
+}
+
+function stepIds(rendered: Rendered, node: string): string[] {
+  const plan = rendered.check.plan;
+  const planned = plan.nodes.find((n) => n.name === node)!;
+  return plan.steps.filter((s) => s.scope === "all" || (s.scope === "first") === planned.isFirst).map((s) => s.id);
+}
+
+function signatures(calls: FakeCall[], node: string): string[] {
+  return calls
+    .filter((c) => c.node === node && c.mutating)
+    .map((c) => signature([c.cmd, ...c.argv]))
+    .filter((s): s is string => s !== null);
+}
+
+/** Seed commands we leave out on purpose, each with the reason (shared/DESIGN.md, facts file). */
+const LEFT_OUT: Record<string, string> = {
+  "systemctl enable linstor-controller.service": "never enabled: drbd-reactor starts the controller",
+  "systemctl edit linstor-satellite.service": "a drop-in file is installed instead of an interactive edit",
+  "systemctl restart pve-cluster.service": "pmxcfs needs no restart for a storage plugin; the daemons that use it do",
+  // The packages enable and start these units on install, so run.sh finds nothing to do:
+  "systemctl enable drbd-reactor.service": "enabled by its package",
+  "systemctl enable keepalived.service": "enabled by its package",
+  "systemctl start keepalived.service": "started by its package, restarted once its configuration is in place",
+};
+/** Seed commands run at a different moment on purpose. */
+const MOVED: Record<string, string> = {
+  "systemctl restart linstor-satellite.service": "restarted right after its drop-in is installed, not at the end",
+};
+
+type Snapshot = ReturnType<FakeCluster["snapshot"]>;
+interface WholeRun {
+  cluster: FakeCluster;
+  results: RunResult[];
+  calls: FakeCall[];
+  /** Taken right after the run, before any test changes the cluster. */
+  snapshot: Snapshot;
+}
+let wholeRun: Promise<WholeRun> | undefined;
+/** One uninterrupted run of the whole cluster from scratch, shared by the tests that need one. */
+function uninterruptedRun(): Promise<WholeRun> {
+  wholeRun ??= (async () => {
+    const cluster = new FakeCluster(await renderConfig());
+    const results = await cluster.runAll();
+    return { cluster, results, calls: cluster.calls(), snapshot: cluster.snapshot() };
+  })();
+  return wholeRun;
+}
+afterAll(async () => (await wholeRun)?.cluster.cleanup());
+
+describe("run.sh on fake nodes: a whole cluster from scratch", () => {
+  let rendered: Rendered;
+  let cluster: FakeCluster;
+  let first: RunResult[];
+  let firstCalls: FakeCall[];
+
+  beforeAll(async () => {
+    rendered = await renderConfig();
+    ({ cluster, results: first, calls: firstCalls } = await uninterruptedRun());
+  });
+
+  test("every node finishes every one of its steps", () => {
+    expectFinished(first);
+    for (const node of cluster.nodes) {
+      for (const step of stepIds(rendered, node)) expect(cluster.isDone(node, step)).toBe(true);
+    }
+  });
+
+  test("the fake cluster ends in the state the seed builds, with the seed's mistakes corrected", () => {
+    const state = cluster.fakeState() as any;
+    const names = cluster.nodes;
+    expect(Object.keys(state.linstor.nodes).sort()).toEqual([...names].sort());
+    for (const name of names) {
+      expect(state.linstor.nodes[name].props).toEqual({ "DrbdOptions/AutoEvictAllowEviction": "false" });
+      expect(state.linstor.storagePools[`${name}/sto-pool_zfs-01`]).toMatchObject({ zpool: "pool-nvme-01" });
+      expect(state.nodes[name].zpools["pool-nvme-01"]).toEqual(["mirror", "/dev/nvme0n1", "/dev/nvme1n1"]);
+      // The controller is disabled everywhere and runs only where drbd-reactor put it.
+      expect(state.nodes[name].units["linstor-controller.service"].enabled).toBe(false);
+      expect(state.nodes[name].units["drbd-reactor.service"]).toEqual({ enabled: true, active: true });
+      expect(state.nodes[name].units["keepalived.service"]).toEqual({ enabled: true, active: true });
+      expect(state.nodes[name].attrs["/var/lib/linstor"]).toBe("i");
+      expect(state.nodes[name].attrs["/var/lib/linstor (mounted filesystem root)"]).toBeUndefined();
+    }
+    expect(state.linstor.resourceGroups["res-gr_pve"]).toMatchObject({
+      volumeGroups: [0],
+      filter: { storage_pool: "sto-pool_zfs-01", place_count: 2, diskless_on_remaining: true },
+    });
+    expect(state.linstor.resourceGroups["linstor-db-grp"]).toMatchObject({
+      volumeGroups: [0],
+      filter: { place_count: 3 },
+      props: {
+        "DrbdOptions/Resource/auto-promote": "no",
+        "DrbdOptions/Resource/quorum": "majority",
+        "DrbdOptions/Resource/on-no-quorum": "io-error",
+        "DrbdOptions/Resource/on-suspended-primary-outdated": "force-secondary",
+        "DrbdOptions/Resource/on-no-data-accessible": "io-error",
+      },
+    });
+    expect(state.linstor.resourceDefinitions.linstor_db).toMatchObject({ group: "linstor-db-grp", size: "200M" });
+    expect(state.linstor.filesystems).toEqual({ linstor_db: "ext4" });
+    expect(state.nodes.pivoine.drbdRole).toBe("Primary");
+    expect(state.nodes.pivoine.units["var-lib-linstor.mount"].active).toBe(true);
+    expect(state.nodes.pivoine.units["linstor-controller.service"].active).toBe(true);
+    for (const other of ["petunia", "dahlia"]) {
+      expect(state.nodes[other].units["linstor-controller.service"].active).toBe(false);
+      expect(state.nodes[other].drbdRole).toBe("Secondary");
+    }
+    expect(state.pve).toMatchObject({ founder: "pivoine", members: [...names].sort() });
+    // The bootstrap database went onto the DRBD filesystem, the original kept aside.
+    const root = cluster.root("pivoine");
+    expect(readFileSync(join(root, "var/lib/linstor/linstordb.mv.db"), "utf8")).toContain("of pivoine");
+    expect(readFileSync(join(root, "var/lib/linstor.orig/linstordb.mv.db"), "utf8")).toContain("of pivoine");
+  });
+
+  test("storage.cfg (cluster-wide) gets the drbd entry exactly once", () => {
+    for (const node of cluster.nodes) {
+      const cfg = readFileSync(join(cluster.root(node), "etc/pve/storage.cfg"), "utf8");
+      expect(cfg.match(/^drbd: linstor$/gm)).toHaveLength(1);
+      expect(cfg).toMatch(/^dir: local$/m);
+    }
+  });
+
+  test.each(["pivoine", "petunia", "dahlia"])("%s's recorded commands follow the seed's order", (node) => {
+    const isFirst = node === cluster.nodes[0];
+    const seed = firstOccurrences(
+      seedCommands()
+        .filter((c) => appliesTo(c.scope, isFirst))
+        .map((c) => c.signature),
+    );
+    const ours = firstOccurrences(signatures(firstCalls, node));
+    const compared = seed.filter((s) => ours.includes(s) && !(s in MOVED));
+    expect(ours.filter((s) => compared.includes(s))).toEqual(compared);
+    // Nothing of the seed is silently dropped: what is missing is exactly the documented list.
+    const missing = seed.filter((s) => !ours.includes(s));
+    expect(missing.filter((s) => !(s in LEFT_OUT))).toEqual([]);
+    expect(compared.length).toBeGreaterThanOrEqual(isFirst ? 18 : 6);
+    if (isFirst) {
+      expect(compared).toEqual(
+        expect.arrayContaining([
+          "linstor node create",
+          "linstor node set-property",
+          "zpool create",
+          "linstor storage-pool create",
+          "linstor resource-group create",
+          "linstor resource-group drbd-options",
+          "linstor resource-group spawn-resources",
+          "mv /var/lib/linstor",
+          "chattr +i",
+          "drbdadm primary",
+          "mkfs.ext4",
+          "systemctl start var-lib-linstor.mount",
+          "cp /var/lib/linstor.orig",
+          "systemctl start linstor-controller.service",
+        ]),
+      );
+    } else {
+      expect(compared).toEqual(
+        expect.arrayContaining(["systemctl disable linstor-controller.service", "chattr +i", "apt install keepalived"]),
+      );
+    }
+  });
+
+  test("waits were answered by the fakes: every TCP probe went to a fake, for the plan's addresses only", () => {
+    const plan = rendered.check.plan;
+    const allowed = new Set([`${plan.nodes[0].management.ip}:8006`, ...plan.nodes.map((n) => `${n.storage.ip}:3366`)]);
+    const probes = cluster.probes();
+    expect(probes.length).toBeGreaterThanOrEqual(cluster.nodes.length - 1 + cluster.nodes.length);
+    for (const probe of probes) expect(allowed.has(probe)).toBe(true);
+    // The cross-node waits that had to wait said so, naming the other node's step.
+    const outputs = first.map((r) => r.output).join("\n");
+    expect(outputs).toMatch(/waiting for .* \(step \d\d-[a-z-]+ on \w+\)/);
+  });
+
+  test("a second run skips every step and issues no mutating command", async () => {
+    const since = cluster.mark();
+    const before = cluster.snapshot();
+    const results = await Promise.all(cluster.nodes.map((n) => cluster.run(n)));
+    expectFinished(results);
+    for (const r of results) {
+      for (const step of stepIds(rendered, r.node)) expect(r.output).toContain(`== ${step}: done before, skipped`);
+    }
+    expect(mutations(cluster.callsSince(since))).toEqual([]);
+    expect(cluster.snapshot()).toEqual(before);
+  });
+
+  test("forcing every step again (--from the first) finds everything in place and changes nothing", async () => {
+    const since = cluster.mark();
+    const before = cluster.snapshot();
+    const results = await Promise.all(cluster.nodes.map((n) => cluster.run(n, ["--from", "01"])));
+    expectFinished(results);
+    expect(mutations(cluster.callsSince(since))).toEqual([]);
+    expect(cluster.snapshot()).toEqual(before);
+    // Every step really ran its checks (not skipped as done).
+    for (const r of results) expect(r.output).not.toContain("done before, skipped");
+  });
+
+  test("--dry-run on the finished cluster prints no command to run", async () => {
+    const results = await Promise.all(cluster.nodes.map((n) => cluster.run(n, ["--dry-run", "--from", "01"])));
+    expectFinished(results);
+    for (const r of results) expect(r.output).not.toMatch(/^\+ /m);
+  });
+
+  test("the migration refuses when /var/lib/linstor is already a mount (state lost) and changes nothing", async () => {
+    rmSync(join(cluster.root("pivoine"), "var/lib/homegarden/pivoine/16-controller-db-migrate.done"));
+    const since = cluster.mark();
+    const before = cluster.snapshot();
+    const result = await cluster.run("pivoine", ["--only", "controller-db-migrate"]);
+    expect(result.code).not.toBe(0);
+    expect(result.output).toMatch(/var\/lib\/linstor is already a mount point: .*refusing to migrate again/);
+    expect(mutations(cluster.callsSince(since))).toEqual([]);
+    expect(cluster.snapshot()).toEqual(before);
+  });
+
+  test("the migration refuses when the DRBD device already holds a filesystem", async () => {
+    // Unmounted (say drbd-reactor moved the controller away), but formatted.
+    cluster.updateState((s: any) => {
+      s.nodes.pivoine.units["var-lib-linstor.mount"].active = false;
+    });
+    const since = cluster.mark();
+    const result = await cluster.run("pivoine", ["--only", "16"]);
+    expect(result.code).not.toBe(0);
+    expect(result.output).toContain("/dev/drbd/by-res/linstor_db/0 already holds a filesystem: refusing to format it");
+    expect(mutations(cluster.callsSince(since))).toEqual([]);
+  });
+});
+
+describe("run.sh on fake nodes: --dry-run", () => {
+  let cluster: FakeCluster;
+  afterAll(() => cluster?.cleanup());
+
+  test("a dry run on fresh nodes prints the commands and changes nothing under the root or in the fakes", async () => {
+    cluster = new FakeCluster(await renderConfig());
+    const before = cluster.snapshot();
+    const results = await Promise.all(cluster.nodes.map((n) => cluster.run(n, ["--dry-run"])));
+    expectFinished(results);
+    expect(mutations(cluster.calls())).toEqual([]);
+    expect(cluster.snapshot()).toEqual(before);
+    const [pivoine, petunia] = results;
+    expect(pivoine.output).toContain("+ zpool create pool-nvme-01 mirror /dev/nvme0n1 /dev/nvme1n1");
+    expect(pivoine.output).toContain("+ linstor_cli node create dahlia 10.100.4.103");
+    expect(pivoine.output).toContain("+ mkfs.ext4 -b 4096 /dev/drbd/by-res/linstor_db/0");
+    expect(petunia.output).toMatch(/\+ pvecm add 10\.100\.3\.101 --link0 \S+ --link1 \S+/);
+    expect(petunia.output).toContain(
+      "would wait for linstor_db Primary on a node and the LINSTOR controller answering",
+    );
+  });
+});
+
+describe("run.sh on fake nodes: a wait that runs out", () => {
+  test("stops at the step, naming the other node and the step to run there", async () => {
+    const cluster = new FakeCluster(await renderConfig());
+    try {
+      // pivoine alone: nobody else has started a satellite.
+      const result = await cluster.run("pivoine", ["--wait-timeout", "0"]);
+      expect(result.code).toBe(1);
+      expect(result.output).toContain(
+        "run.sh: waited 0s for the LINSTOR satellite of petunia at 10.100.4.102:3366: run step 09-satellite on petunia first (./run.sh there), then rerun this",
+      );
+      expect(cluster.isDone("pivoine", "09-satellite")).toBe(true);
+      expect(cluster.isDone("pivoine", "10-linstor-nodes")).toBe(false);
+      // What could be done before the wait is done: pivoine itself is registered.
+      expect(Object.keys((cluster.fakeState() as any).linstor.nodes)).toEqual(["pivoine"]);
+    } finally {
+      cluster.cleanup();
+    }
+  });
+});
+
+/** A failure injected at step k of one node; the operator reruns that node; all must end as without it. */
+const FAILURES: { node: string; prefix: string; step: string }[] = [
+  { node: "pivoine", prefix: "mkfs.ext4", step: "16-controller-db-migrate" },
+  { node: "petunia", prefix: "zpool create", step: "11-zfs-pool" },
+];
+
+describe("run.sh on fake nodes: a failed step resumes and ends in the same state", () => {
+  let reference: Snapshot;
+  const clusters: FakeCluster[] = [];
+  afterAll(() => clusters.forEach((c) => c.cleanup()));
+
+  beforeAll(async () => {
+    const whole = await uninterruptedRun();
+    expectFinished(whole.results);
+    reference = whole.snapshot;
+  });
+
+  test.each(FAILURES)("$prefix failing once on $node: the rerun resumes at $step", async ({ node, prefix, step }) => {
+    const cluster = new FakeCluster(await renderConfig());
+    clusters.push(cluster);
+    cluster.failOnce(node, prefix);
+    let failed: RunResult | undefined;
+    let resumed: RunResult | undefined;
+    const results = await cluster.runAll([], async (result) => {
+      if (result.node !== node || result.code === 0) return result;
+      failed = result;
+      resumed = await cluster.run(node);
+      return resumed;
+    });
+    expectFinished(results);
+    expect(failed).toBeDefined();
+    expect(failed!.output).toContain(`== ${step}:`);
+    expect(failed!.output).not.toContain(`== ${node}: finished`);
+    const steps = stepIds(await renderConfig(), node);
+    const k = steps.indexOf(step);
+    for (const done of steps.slice(0, k)) expect(resumed!.output).toContain(`== ${done}: done before, skipped`);
+    expect(resumed!.output).toContain(`== ${step}: `);
+    expect(resumed!.output).not.toContain(`== ${step}: done before, skipped`);
+    expect(cluster.snapshot()).toEqual(reference);
+  });
+});
+
+describe("RUNBOOK.md's step table", () => {
+  test("matches every node's run.sh --list, step for step", async () => {
+    const rendered = await renderConfig();
+    const cluster = new FakeCluster(rendered);
+    try {
+      const lines = rendered.text("RUNBOOK.md").split("\n");
+      const header = lines.find((l) => l.startsWith("| Step "))!;
+      const columns = header.split("|").map((c) => c.trim());
+      const rows = lines.filter((l) => /^\| `\d\d-/.test(l)).map((l) => l.split("|").map((c) => c.trim()));
+      expect(rows.length).toBe(rendered.check.plan.steps.length);
+      for (const node of cluster.nodes) {
+        const column = columns.indexOf(node);
+        expect(column).toBeGreaterThan(0);
+        const fromRunbook = rows.filter((r) => r[column] === "run").map((r) => r[1].replace(/`/g, ""));
+        const list = spawnSync(join(cluster.bundle(node), "run.sh"), ["--list"], { encoding: "utf8" });
+        expect(list.status).toBe(0);
+        const fromList = list.stdout
+          .trim()
+          .split("\n")
+          .map((l) => l.split(/\s+/)[0]);
+        expect(fromList).toEqual(fromRunbook);
+        expect(fromList).toEqual(stepIds(rendered, node));
+      }
+    } finally {
+      cluster.cleanup();
+    }
+  });
+});
