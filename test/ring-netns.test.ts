@@ -18,7 +18,7 @@ import { writeConfig } from "./support/configs.js";
 import { renderConfig } from "./support/render.js";
 import { ringConfigSource, type RingTestOptions } from "./support/ring-configs.js";
 import { cleanupStaleRingLabs, RingLab } from "./support/ring-lab.js";
-import { haveCommand, haveRoot } from "./support/validators.js";
+import { haveCommand, haveRoot, ifupdown2Parse, namespacesAvailable } from "./support/validators.js";
 
 const CAN_RUN = haveRoot() && haveCommand("ip") && haveCommand("ping");
 if (!CAN_RUN)
@@ -172,4 +172,24 @@ describe.each(ROUTINGS)("ring network in namespaces, routing %s", (routing) => {
     },
     300_000,
   );
+});
+
+describe("ifupdown2 itself", () => {
+  const canParse = CAN_RUN && haveCommand("ifup") && namespacesAvailable();
+  (canParse ? test : test.skip).each([
+    { nodes: 4, topology: "mesh", routing: "routed-fallback" },
+    { nodes: 5, topology: "ring", routing: "routed-fallback" },
+    { nodes: 5, topology: "ring", routing: "routed" },
+  ] as const)("accepts every node's stanzas of a $nodes-node $topology with $routing", async (options) => {
+    const { file } = writeConfig(ringConfigSource(options));
+    const rendered = await renderConfig(file);
+    for (const node of rendered.check.plan.nodes) {
+      const result = ifupdown2Parse(rendered.text(`${node.name}/files/etc/network/interfaces.d/homegarden-ring`));
+      expect({ node: node.name, ok: result.ok, output: result.output }).toEqual({
+        node: node.name,
+        ok: true,
+        output: expect.any(String),
+      });
+    }
+  });
 });

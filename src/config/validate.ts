@@ -397,6 +397,7 @@ export function validateConfig(input: unknown, context: ValidationContext): Vali
         const path: ConfigPath = ringLinks.links[i].subnet ? [...origin.link, "subnet"] : origin.link;
         declared.push({ network: subnet, path, label: origin.label });
       });
+      const errorsBeforeOverlaps = f.errors.length;
       for (let i = 0; i < declared.length; i += 1) {
         for (let j = 0; j < i; j += 1) {
           if (networksOverlap(declared[i].network, declared[j].network)) {
@@ -415,9 +416,10 @@ export function validateConfig(input: unknown, context: ValidationContext): Vali
             f.add(catalogue.networkInAvoidList, declared[i].path, declared[i].network, net);
         });
       }
-      // Ring addresses must not collide with anything else either.
+      // Ring addresses must not collide with anything else either (overlapping subnets already
+      // explain any collision inside them).
       const planned = planLinks(ringLinks.links, linkSubnets);
-      for (const link of planned) {
+      for (const link of f.errors.length === errorsBeforeOverlaps ? planned : []) {
         const origin = ringLinks.origins[link.index];
         claimAddress(link.a.address, `${origin.label} end a`, origin.a);
         claimAddress(link.b.address, `${origin.label} end b`, origin.b);

@@ -2,12 +2,18 @@
  * Config modules for ring-network tests: N nodes, every address in 198.18.0.0/15 (RFC 2544
  * benchmarking space), ring links derived from the nodes' ringNics and allocated from a pool.
  */
-import type { RingRouting } from "../../src/config/types.js";
+import type { RingRouting, RingTopology } from "../../src/config/types.js";
 
 export interface RingTestOptions {
   nodes: number;
-  topology: "ring" | "mesh";
+  topology: RingTopology;
   routing: RingRouting;
+  /** Default RING_POOL. */
+  pool?: string;
+  /** Source text of explicit `ring.links` (the nodes then get no ringNics). */
+  links?: string;
+  /** Extra top-level fields, e.g. `corosync: { links: ["ring-a", "management"] },`. */
+  extra?: string;
   /** Extra text inside `ring: { ... }`, e.g. `avoid: ["198.18.0.8/29"],`. */
   ringExtra?: string;
 }
@@ -33,8 +39,7 @@ export function ringConfigSource(options: RingTestOptions): string {
       management: { iface: "vmbr0", address: "198.18.100.${11 + i}/24" },
       storage: { iface: "ens19", address: "198.18.101.${11 + i}/24" },
       zfs: { pool: "tank", mirror: ["/dev/vda", "/dev/vdb"] },
-      ringNics: ${nics},
-    },`,
+${options.links ? "" : `      ringNics: ${nics},\n`}    },`,
   ).join("\n");
   return `import { defineCluster } from "homegarden";
 
@@ -45,10 +50,11 @@ ${nodes}
   ],
   ring: {
     topology: "${options.topology}",
-    pool: "${RING_POOL}",
+    pool: "${options.pool ?? RING_POOL}",${options.links ? `\n    links: ${options.links},` : ""}
     routing: "${options.routing}",
     ${options.ringExtra ?? ""}
   },
+  ${options.extra ?? ""}
   linstor: {
     storagePool: { name: "sto-pool", kind: "zfsthin" },
     resourceGroups: [{ name: "res-gr", placeCount: 2 }],
