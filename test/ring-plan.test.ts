@@ -3,6 +3,7 @@
  * coverage of every single cut in routed-fallback, corosync links, and every ring error with the
  * line it points at in the user's config.
  */
+import { formatPlan } from "../src/cli/plan-table.js";
 import { checkConfig, type CheckResult } from "../src/pipeline.js";
 import { unprotectedPaths } from "../src/plan/forwarding.js";
 import { networksOverlap } from "../src/plan/address.js";
@@ -151,6 +152,33 @@ describe("a 32-node ring", () => {
     expect(routeLines).toHaveLength(routing === "routed" ? 30 : 3 * 60);
     const sysctl = rendered.text(`${nodeName(31)}/files/etc/sysctl.d/90-homegarden-ring.conf`);
     expect(sysctl.includes("ignore_routes_with_linkdown = 1")).toBe(routing === "routed-fallback");
+  });
+});
+
+describe("plan and RUNBOOK tables", () => {
+  test("homegarden plan and RUNBOOK.md list each node's primary, fallback and U-turn routes and rules", async () => {
+    const { file } = writeConfig(ringConfigSource({ nodes: 4, topology: "ring", routing: "routed-fallback" }));
+    const rendered = await renderConfig(file);
+    const plan = rendered.check.plan;
+    const n01 = plan.nodes[0];
+    // n04 is n01's neighbour over its second NIC: n04's address on its other link is one hop away.
+    const viaN04 = n01.ringInterfaces[1].peer;
+    expect(viaN04.node).toBe("n04");
+    const target = plan.nodes[3].ringInterfaces.find((i) => i.peer.node !== "n01")!.ip;
+    const table = formatPlan(plan);
+    expect(table).toMatch(
+      new RegExp(`n01\\s+${target}/32\\s+${viaN04.ip} \\(n04\\)\\s+enp8s0\\s+1\\s+primary \\(metric 10\\)`),
+    );
+    expect(table).toMatch(/U-turn rules\nnode\s+iif\s+table\s+priority/);
+    expect(table).toMatch(/n01\s+enp7s0\s+7100\s+7100/);
+    const runbook = rendered.text("RUNBOOK.md");
+    expect(runbook).toMatch(/\| Node \| Destination +\| Via +\| Device +\| Hops \| Role +\|/);
+    expect(runbook).toMatch(
+      new RegExp(
+        `\\| n01 +\\| ${target}/32 +\\| ${viaN04.ip} \\(n04\\) +\\| \`enp8s0\` \\| 1 +\\| primary \\(metric 10\\) +\\|`,
+      ),
+    );
+    expect(runbook).toMatch(/\| n01 +\| `enp7s0` +\| 7100 +\| 7100 +\|/);
   });
 });
 
