@@ -142,7 +142,7 @@ export function fallbackRoutingOf(node: string, graph: RingGraph): FallbackRouti
  * Sets each fallback and U-turn route's `distance` to the hops a packet really takes from this node
  * when the primary's link is cut (found by following the planned routes, U-turns included).
  */
-export function measureFallbacks<N extends ForwardingNode>(nodes: N[], links: PlannedLink[]): N[] {
+export function measureFallbacks<N extends ForwardingNode>(nodes: N[]): N[] {
   const forwarding = new Forwarding(nodes);
   return nodes.map((node) => {
     const primaryLink = new Map<string, number>();

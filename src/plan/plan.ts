@@ -159,7 +159,7 @@ export function buildPlan(valid: ValidConfig): ClusterPlan {
     };
   });
 
-  const nodes = routing === "routed-fallback" ? measureFallbacks(planned, links) : planned;
+  const nodes = routing === "routed-fallback" ? measureFallbacks(planned) : planned;
 
   const vipStorage = parseHostAddress(ha.vip.storage);
   const controllers = [vipStorage.ip, ...nodes.map((n) => n.storage.ip)];
