@@ -38,6 +38,8 @@ export default defineCluster({
     ],
     // The range that "just wouldn't work" in the seed: it overlaps something else on that network.
     avoid: ["10.10.1.0/29"],
+    // Three nodes, each cabled to the other two: a ring of three.
+    topology: "ring",
     routing: "routed",
   },
   corosync: { links: ["ring-a", "ring-b"] },

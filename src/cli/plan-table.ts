@@ -1,5 +1,6 @@
 /** `homegarden plan` as plain text tables. */
 import type { ClusterPlan } from "../plan/plan.js";
+import { routeRole } from "../render/route-role.js";
 import { stepsOf } from "../render/run-script.js";
 
 function table(header: string[], rows: string[][]): string {
@@ -15,7 +16,7 @@ function table(header: string[], rows: string[][]): string {
 export function formatPlan(plan: ClusterPlan): string {
   const parts: string[] = [];
   parts.push(
-    `cluster ${plan.cluster}: ${plan.nodes.length} nodes, Proxmox VE ${plan.proxmoxRelease}, routing ${plan.routing}\n`,
+    `cluster ${plan.cluster}: ${plan.nodes.length} nodes, Proxmox VE ${plan.proxmoxRelease}, ring topology ${plan.topology}, routing ${plan.routing}\n`,
   );
   parts.push(
     "\nLinks\n" +
@@ -42,13 +43,31 @@ export function formatPlan(plan: ClusterPlan): string {
         ]),
       ),
   );
+  const fallback = plan.routing === "routed-fallback";
   parts.push(
     "\nRoutes\n" +
       table(
-        ["node", "destination", "via", "dev"],
-        plan.nodes.flatMap((n) => n.routes.map((r) => [n.name, r.destination, `${r.via} (${r.viaNode})`, r.dev])),
+        ["node", "destination", "via", "dev", "hops", ...(fallback ? ["role"] : [])],
+        plan.nodes.flatMap((n) =>
+          n.routes.map((r) => [
+            n.name,
+            r.destination,
+            `${r.via} (${r.viaNode})`,
+            r.dev,
+            String(r.distance),
+            ...(fallback ? [routeRole(r)] : []),
+          ]),
+        ),
       ),
   );
+  if (fallback)
+    parts.push(
+      "\nU-turn rules\n" +
+        table(
+          ["node", "iif", "table", "priority"],
+          plan.nodes.flatMap((n) => (n.rules ?? []).map((r) => [n.name, r.iif, String(r.table), String(r.priority)])),
+        ),
+    );
   const vip = plan.linstor.ha.vip;
   parts.push(
     `\nVIPs (${plan.linstor.ha.vipManager}): storage ${vip.storage.cidr}${vip.management ? `, management ${vip.management.cidr}` : ""}\n`,

@@ -60,31 +60,35 @@ export const CLUSTER_SHAPE: Shape = object("a cluster object: `export default de
   ),
   nodes: req(
     arrayOf(
-      object("a node { name, management, storage, zfs, vrrpPriority? }", {
+      object("a node { name, management, storage, zfs, vrrpPriority?, ringNics? }", {
         name: req(str),
         management: req(interfaceAddress),
         storage: req(interfaceAddress),
         zfs: req(object("{ pool: string, mirror: string[] }", { pool: req(str), mirror: req(arrayOf(str)) })),
         vrrpPriority: opt(num),
+        ringNics: opt(arrayOf(str)),
       }),
     ),
   ),
   ring: req(
-    object("ring { links, pool?, prefix?, avoid?, routing? }", {
-      links: req(
+    object("ring { topology?, links?, mtu?, pool?, prefix?, avoid?, routing? }", {
+      topology: opt(oneOf("ring", "mesh", "graph")),
+      links: opt(
         arrayOf(
-          object('a ring link { a: ["node", "nic"], b: ["node", "nic"], subnet?, mtu? }', {
+          object('a ring link { a: ["node", "nic"], b: ["node", "nic"], subnet?, addresses?, mtu? }', {
             a: req(linkEnd),
             b: req(linkEnd),
             subnet: opt(str),
+            addresses: opt({ kind: "tuple", of: [str, str], describe: '["a address", "b address"]' }),
             mtu: opt(num),
           }),
         ),
       ),
+      mtu: opt(num),
       pool: opt(str),
       prefix: opt(num),
       avoid: opt(arrayOf(str)),
-      routing: opt(oneOf("routed")),
+      routing: opt(oneOf("routed", "routed-fallback")),
     }),
   ),
   corosync: opt(

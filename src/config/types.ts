@@ -39,6 +39,14 @@ export interface NodeConfig {
   zfs: ZfsPoolConfig;
   /** VRRP priority of this node for the controller VIP (1-254). Default: 150 minus 10 per node index. */
   vrrpPriority?: number;
+  /**
+   * The node's ring NICs, read only when `ring.links` is left out (the links are then derived).
+   * - topology "ring": exactly two, `[toNext, toPrevious]`: node i's first NIC is cabled to node i+1's
+   *   second NIC, and the last node's first NIC to the first node's second NIC.
+   * - topology "mesh": one per other node, in node order: node i's NIC toward node j is
+   *   `ringNics[j < i ? j : j - 1]`.
+   */
+  ringNics?: string[];
 }
 
 /** One end of a point-to-point ring link: [node name, NIC name]. */
@@ -49,23 +57,50 @@ export interface RingLink {
   b: LinkEnd;
   /** The link's subnet; `a` gets the first host address, `b` the second. Allocated from `pool` when left out. */
   subnet?: Cidr;
+  /**
+   * The two ends' addresses (plain IPv4, inside `subnet`, which is then required), when the first
+   * and second host address will not do.
+   */
+  addresses?: [a: string, b: string];
   /** Interface MTU on both ends. */
   mtu?: number;
 }
 
+/**
+ * How the nodes are cabled:
+ * - "ring": a cycle in node order; every node has exactly two ring links.
+ * - "mesh": every node is cabled to every other node.
+ * - "graph": any connected set of point-to-point links; every node has at least two.
+ */
+export type RingTopology = "ring" | "mesh" | "graph";
+
+/**
+ * - "routed": static routes to every remote link subnet via the neighbour on a shortest path (the seed's way).
+ * - "routed-fallback": host routes (/32) to every remote ring address: a primary via a shortest path
+ *   and a higher-metric fallback via another neighbour, `ignore_routes_with_linkdown`, and per-NIC
+ *   "U-turn" rules, so that when any one link loses carrier every address not on it stays reachable.
+ */
+export type RingRouting = "routed" | "routed-fallback";
+
 export interface RingConfig {
-  /** The point-to-point links between nodes (cables without a switch). */
-  links: RingLink[];
+  /**
+   * Default: "graph" when `links` is given, else "ring". With `links` left out, the links are derived
+   * from every node's `ringNics` ("ring" or "mesh" only), in an order that appending a node never
+   * reorders: ring links node 0->1, 1->2, ..., last->0; mesh links (0,1), (0,2), (1,2), (0,3), ...
+   */
+  topology?: RingTopology;
+  /** The point-to-point links between nodes (cables without a switch). Leave out to derive them from `ringNics`. */
+  links?: RingLink[];
+  /** MTU of derived links (explicit links have their own `mtu`). */
+  mtu?: number;
   /** Where subnets for links without `subnet` come from. */
   pool?: Cidr;
   /** Prefix length of allocated link subnets. Default 29. */
   prefix?: number;
   /** Ranges never to allocate or use (for example a network that "just wouldn't work"). */
   avoid?: Cidr[];
-  /**
-   * "routed": static routes to every remote link subnet via the neighbour on a shortest path (the seed's way).
-   */
-  routing?: "routed";
+  /** Default "routed". */
+  routing?: RingRouting;
 }
 
 /** Which of a node's networks carries a corosync (knet) link. */

@@ -15,11 +15,13 @@ import {
   parseHostAddress,
   usableHosts,
 } from "../plan/address.js";
-import { allocateLinkSubnets, planLinks, unreachableNodes } from "../plan/ring.js";
+import { allocateLinkSubnets, planLinks } from "../plan/ring.js";
 import { DEFAULT_BENCH_NETWORKS, DEFAULT_COROSYNC_LINKS, DEFAULT_RING_PREFIX } from "./defaults.js";
 import { resolveSecret } from "./secrets.js";
 import { CLUSTER_SHAPE, shapeProblems } from "./shape.js";
-import type { BenchNetwork, ClusterConfig, SecretSource } from "./types.js";
+import type { BenchNetwork, ClusterConfig, RingLink, SecretSource } from "./types.js";
+import { checkFallbackCoverage, checkTopology } from "./validate-ring.js";
+import { ringLinksOf, ringNicCount, topologyOf } from "../plan/topology.js";
 
 export interface ResolvedSecrets {
   vrrpPassword: string;
@@ -27,6 +29,8 @@ export interface ResolvedSecrets {
 
 export interface ValidConfig {
   config: ClusterConfig;
+  /** The ring links, as written or derived from the nodes' ringNics, in link order. */
+  ringLinks: RingLink[];
   /** Every ring link's subnet, explicit or allocated, in link order. */
   linkSubnets: string[];
   secrets: ResolvedSecrets;
@@ -81,7 +85,7 @@ function validInterfaceName(name: string): boolean {
   return INTERFACE_NAME.test(name) && name !== "." && name !== "..";
 }
 
-class Findings {
+export class Findings {
   readonly list: Diagnostic[] = [];
   add<A extends unknown[]>(
     entry: { code: string; severity: "error" | "warning"; message: (...args: A) => string },
@@ -203,34 +207,80 @@ export function validateConfig(input: unknown, context: ValidationContext): Vali
       nicUse.set(`${node.name}/${node[net].iface}`, `nodes[${i}].${net}`);
   });
   let linksUsable = true;
-  ring.links.forEach((link, i) => {
-    for (const side of ["a", "b"] as const) {
-      const [nodeName, nic] = link[side];
-      if (!seenNames.has(nodeName)) {
-        f.add(catalogue.unknownNode, ["ring", "links", i, side], nodeName);
+  const topology = topologyOf(config);
+  if (ring.links) {
+    nodes.forEach((node, i) => {
+      if (node.ringNics !== undefined) f.add(catalogue.ringNicsUnused, ["nodes", i, "ringNics"], node.name);
+    });
+  } else if (topology === "graph") {
+    f.add(catalogue.graphNeedsLinks, ["ring", "topology"]);
+    linksUsable = false;
+  } else {
+    const wanted = ringNicCount(topology, nodes.length);
+    nodes.forEach((node, i) => {
+      const count = node.ringNics?.length ?? 0;
+      if (count !== wanted) {
+        const path: ConfigPath = node.ringNics ? ["nodes", i, "ringNics"] : ["nodes", i, "name"];
+        f.add(catalogue.ringNicsCount, path, node.name, count, topology, wanted);
         linksUsable = false;
       }
-      if (!validInterfaceName(nic)) f.add(catalogue.interfaceNameInvalid, ["ring", "links", i, side], nic);
-      const key = `${nodeName}/${nic}`;
-      if (nicUse.has(key)) f.add(catalogue.nicUsedTwice, ["ring", "links", i, side], nodeName, nic);
-      nicUse.set(key, `ring.links[${i}]`);
-    }
-    if (link.a[0] === link.b[0]) {
-      f.add(catalogue.selfLink, ["ring", "links", i], link.a[0]);
-      linksUsable = false;
-    }
-    if (link.mtu !== undefined && !isInt(link.mtu, 576, 9216))
-      f.add(catalogue.mtuInvalid, ["ring", "links", i, "mtu"], link.mtu);
-    if (link.subnet !== undefined) {
-      if (!isValidNetwork(link.subnet)) {
-        f.add(catalogue.networkInvalid, ["ring", "links", i, "subnet"], link.subnet);
-        linksUsable = false;
-      } else if (usableHosts(link.subnet) < 2 || Number(link.subnet.split("/")[1]) > 30) {
-        f.add(catalogue.subnetTooSmall, ["ring", "links", i, "subnet"], link.subnet);
+    });
+  }
+  if (ring.mtu !== undefined && !isInt(ring.mtu, 576, 9216)) f.add(catalogue.mtuInvalid, ["ring", "mtu"], ring.mtu);
+  const ringLinks = ringLinksOf(config);
+  if (linksUsable) {
+    ringLinks.links.forEach((link, i) => {
+      const origin = ringLinks.origins[i];
+      for (const side of ["a", "b"] as const) {
+        const [nodeName, nic] = link[side];
+        if (!seenNames.has(nodeName)) {
+          f.add(catalogue.unknownNode, origin[side], nodeName);
+          linksUsable = false;
+        }
+        if (!validInterfaceName(nic)) f.add(catalogue.interfaceNameInvalid, origin[side], nic);
+        const key = `${nodeName}/${nic}`;
+        const other = nicUse.get(key);
+        if (other !== undefined) f.add(catalogue.nicUsedTwice, origin[side], nodeName, nic, other);
+        else nicUse.set(key, origin.label);
+      }
+      if (link.a[0] === link.b[0]) {
+        f.add(catalogue.selfLink, origin.link, link.a[0]);
         linksUsable = false;
       }
-    }
-  });
+      if (link.mtu !== undefined && !isInt(link.mtu, 576, 9216))
+        f.add(catalogue.mtuInvalid, [...origin.link, "mtu"], link.mtu);
+      if (link.subnet !== undefined) {
+        if (!isValidNetwork(link.subnet)) {
+          f.add(catalogue.networkInvalid, [...origin.link, "subnet"], link.subnet);
+          linksUsable = false;
+        } else if (usableHosts(link.subnet) < 2 || Number(link.subnet.split("/")[1]) > 30) {
+          f.add(catalogue.subnetTooSmall, [...origin.link, "subnet"], link.subnet);
+          linksUsable = false;
+        }
+      }
+      if (link.addresses !== undefined) {
+        const path: ConfigPath = [...origin.link, "addresses"];
+        if (link.subnet === undefined) {
+          f.add(catalogue.linkAddressesNeedSubnet, path);
+          linksUsable = false;
+        } else if (linksUsable && isValidNetwork(link.subnet)) {
+          link.addresses.forEach((address, end) => {
+            const prefix = link.subnet!.split("/")[1];
+            if (!isValidHostAddress(`${address}/${prefix}`)) {
+              f.add(catalogue.addressInvalid, [...path, end], address);
+              linksUsable = false;
+            } else if (!networkContains(link.subnet!, address)) {
+              f.add(catalogue.linkAddressOutsideSubnet, [...path, end], address, link.subnet!, origin.label);
+              linksUsable = false;
+            } else if (isNetworkOrBroadcast(`${address}/${prefix}`)) {
+              f.add(catalogue.linkAddressReserved, [...path, end], address, link.subnet!);
+              linksUsable = false;
+            }
+          });
+        }
+      }
+    });
+  }
 
   // VIPs.
   const ha = config.linstor.ha;
@@ -261,16 +311,19 @@ export function validateConfig(input: unknown, context: ValidationContext): Vali
   let linkSubnets: string[] = [];
   if (linksUsable && f.errors.length === 0) {
     const reserved = [...declared.map((d) => d.network), ...validAvoid];
-    const allocation = allocateLinkSubnets(ring.links, ring.pool, prefix, reserved);
+    const allocation = allocateLinkSubnets(ringLinks.links, ring.pool, prefix, reserved);
     if (!allocation.ok) {
-      if (!ring.pool) f.add(catalogue.poolMissing, ["ring", "links", allocation.linkIndex]);
-      else f.add(catalogue.poolExhausted, ["ring", "pool"], ring.pool, prefix);
+      const origin = ringLinks.origins[allocation.linkIndex];
+      if (!ring.pool) f.add(catalogue.poolMissing, origin.link, origin.label);
+      else f.add(catalogue.poolExhausted, ["ring", "pool"], ring.pool, prefix, origin.label);
     } else {
       linkSubnets = allocation.subnets;
       linkSubnets.forEach((subnet, i) => {
-        const path: ConfigPath = ring.links[i].subnet ? ["ring", "links", i, "subnet"] : ["ring", "links", i];
-        declared.push({ network: subnet, path, label: `ring.links[${i}]` });
+        const origin = ringLinks.origins[i];
+        const path: ConfigPath = ringLinks.links[i].subnet ? [...origin.link, "subnet"] : origin.link;
+        declared.push({ network: subnet, path, label: origin.label });
       });
+      const errorsBeforeOverlaps = f.errors.length;
       for (let i = 0; i < declared.length; i += 1) {
         for (let j = 0; j < i; j += 1) {
           if (networksOverlap(declared[i].network, declared[j].network)) {
@@ -289,21 +342,20 @@ export function validateConfig(input: unknown, context: ValidationContext): Vali
             f.add(catalogue.networkInAvoidList, declared[i].path, declared[i].network, net);
         });
       }
-      // Ring addresses must not collide with anything else either.
-      const planned = planLinks(ring.links, linkSubnets);
-      for (const link of planned) {
-        claimAddress(link.a.address, `ring.links[${link.index}].a`, ["ring", "links", link.index, "a"]);
-        claimAddress(link.b.address, `ring.links[${link.index}].b`, ["ring", "links", link.index, "b"]);
+      // Ring addresses must not collide with anything else either (overlapping subnets already
+      // explain any collision inside them).
+      const planned = planLinks(ringLinks.links, linkSubnets);
+      for (const link of f.errors.length === errorsBeforeOverlaps ? planned : []) {
+        const origin = ringLinks.origins[link.index];
+        claimAddress(link.a.address, `${origin.label} end a`, origin.a);
+        claimAddress(link.b.address, `${origin.label} end b`, origin.b);
       }
-      // Topology: every node on at least two links, all connected.
-      nodes.forEach((node, i) => {
-        const degree = planned.filter((l) => l.a.node === node.name || l.b.node === node.name).length;
-        if (degree < 2) f.add(catalogue.ringDegree, ["nodes", i, "name"], node.name, degree);
-      });
-      const unreachable = unreachableNodes(nodeNames, planned);
-      if (unreachable.length > 0) f.add(catalogue.disconnected, ["ring", "links"], unreachable.join(", "));
+      checkTopology(config, ringLinks, planned, f);
     }
   }
+
+  if (linksUsable && f.errors.length === 0 && (ring.routing ?? "routed") === "routed-fallback")
+    checkFallbackCoverage(config, ringLinks, planLinks(ringLinks.links, linkSubnets), f);
 
   // Corosync.
   const corosyncLinks = config.corosync?.links ?? DEFAULT_COROSYNC_LINKS;
@@ -483,7 +535,13 @@ export function validateConfig(input: unknown, context: ValidationContext): Vali
   if (f.errors.length > 0) return { ok: false, diagnostics: f.list };
   return {
     ok: true,
-    valid: { config, linkSubnets, secrets: { vrrpPassword: vrrpPassword ?? "" }, ...(keyring ? { keyring } : {}) },
+    valid: {
+      config,
+      ringLinks: ringLinks.links,
+      linkSubnets,
+      secrets: { vrrpPassword: vrrpPassword ?? "" },
+      ...(keyring ? { keyring } : {}),
+    },
     warnings: f.list,
   };
 }

@@ -112,7 +112,8 @@ export const catalogue = {
   nicUsedTwice: entry(
     "HG112",
     "error",
-    (node: string, nic: string) => `NIC ${nic} on ${node} carries more than one ring link`,
+    (node: string, nic: string, other: string) =>
+      `NIC ${nic} on ${node} is already used by ${other}: every ring link needs its own NIC on each end`,
   ),
 
   // Addresses (HG2xx)
@@ -168,14 +169,32 @@ export const catalogue = {
   poolMissing: entry(
     "HG211",
     "error",
-    () => `a ring link has no subnet and ring.pool is not set: give the link a subnet or set ring.pool`,
+    (link: string) => `${link} has no subnet and ring.pool is not set: give the link a subnet or set ring.pool`,
   ),
   poolExhausted: entry(
     "HG212",
     "error",
-    (pool: string, prefix: number) => `ring.pool ${pool} has no free /${prefix} left for this link`,
+    (pool: string, prefix: number, link: string) =>
+      `ring.pool ${pool} has no free /${prefix} left for ${link} (blocks overlapping any declared network or ring.avoid are skipped): use a larger pool`,
   ),
   prefixInvalid: entry("HG213", "error", (p: number) => `ring.prefix ${p} must be a whole number from 16 to 30`),
+  linkAddressesNeedSubnet: entry(
+    "HG214",
+    "error",
+    () =>
+      `a ring link with addresses needs its subnet too: add subnet, or leave addresses out to use its first two hosts`,
+  ),
+  linkAddressOutsideSubnet: entry(
+    "HG215",
+    "error",
+    (address: string, subnet: string, link: string) => `address ${address} is outside ${subnet}, the subnet of ${link}`,
+  ),
+  linkAddressReserved: entry(
+    "HG216",
+    "error",
+    (address: string, subnet: string) =>
+      `address ${address} is the network or broadcast address of ${subnet}: pick a host address`,
+  ),
 
   // Topology (HG3xx)
   unknownNode: entry("HG301", "error", (name: string) => `"${name}" is not the name of a declared node`),
@@ -196,6 +215,45 @@ export const catalogue = {
     (source: string, node: string) => `corosync link "${source}" does not exist on ${node} (fewer ring links)`,
   ),
   corosyncLinkCount: entry("HG306", "error", (n: number) => `corosync.links has ${n} entries: knet takes 1 to 8`),
+  ringNodeDegree: entry(
+    "HG307",
+    "error",
+    (node: string, count: number) =>
+      `${node} has ${count} ring link(s): in topology "ring" every node has exactly 2 (use topology "graph" for other shapes)`,
+  ),
+  ringNicsCount: entry(
+    "HG308",
+    "error",
+    (node: string, count: number, topology: string, wanted: number) =>
+      `${node} lists ${count} ringNics: a derived "${topology}" needs exactly ${wanted} per node`,
+  ),
+  ringNicsUnused: entry(
+    "HG309",
+    "error",
+    (node: string) => `${node}'s ringNics are ignored because ring.links is given: remove one of the two`,
+  ),
+  graphNeedsLinks: entry(
+    "HG310",
+    "error",
+    () => `topology "graph" needs ring.links: list the cables, or use "ring" or "mesh" with every node's ringNics`,
+  ),
+  meshPairMissing: entry(
+    "HG311",
+    "error",
+    (a: string, b: string) => `topology "mesh" needs a link between every two nodes: ${a} and ${b} have none`,
+  ),
+  linkIsBridge: entry(
+    "HG312",
+    "error",
+    (link: string, cutOff: string) =>
+      `routed-fallback cannot protect ${link}: without it ${cutOff} cannot be reached at all; add a second path`,
+  ),
+  fallbackUnprotected: entry(
+    "HG313",
+    "warning",
+    (link: string, count: number, example: string) =>
+      `when ${link} is cut, ${count} path(s) fail despite routed-fallback, e.g. ${example}`,
+  ),
 
   // LINSTOR and services (HG4xx)
   placeCountTooHigh: entry(

@@ -9,7 +9,14 @@ import {
   needsKeepResource,
   demoteFailureKey,
 } from "../config/defaults.js";
-import type { CorosyncLinkSource, ResourceGroupConfig, SecretSource, TargetVersions } from "../config/types.js";
+import type {
+  CorosyncLinkSource,
+  ResourceGroupConfig,
+  RingRouting,
+  RingTopology,
+  SecretSource,
+  TargetVersions,
+} from "../config/types.js";
 import type { ValidConfig } from "../config/validate.js";
 import { parseHostAddress, type HostAddress } from "./address.js";
 import { planBench, type PlannedBench } from "./bench.js";
@@ -19,8 +26,11 @@ import {
   routesOf,
   type PlannedLink,
   type PlannedRoute,
+  type PlannedRule,
   type RingInterface,
 } from "./ring.js";
+import { fallbackRoutingOf, measureFallbacks, RingGraph } from "./fallback.js";
+import { topologyOf } from "./topology.js";
 import { planSteps, type PlannedStep } from "./steps.js";
 
 export interface NodeNetwork extends HostAddress {
@@ -34,7 +44,10 @@ export interface PlannedNode {
   management: NodeNetwork;
   storage: NodeNetwork;
   ringInterfaces: RingInterface[];
+  /** Main-table routes; in routed-fallback also the U-turn routes (with `table`). */
   routes: PlannedRoute[];
+  /** routed-fallback only: the U-turn policy rules. */
+  rules?: PlannedRule[];
   /** knet link addresses, link0 first. */
   corosyncAddresses: string[];
   vrrpPriority: number;
@@ -55,7 +68,8 @@ export interface ClusterPlan {
   versions: TargetVersions;
   nodes: PlannedNode[];
   links: PlannedLink[];
-  routing: "routed";
+  topology: RingTopology;
+  routing: RingRouting;
   corosyncLinks: CorosyncLinkSource[];
   linstor: {
     storagePool: { name: string; kind: "zfsthin" | "zfs" };
@@ -123,12 +137,14 @@ export const LINBIT_KEYRING_PATH = "/etc/apt/trusted.gpg.d/linbit-keyring.gpg";
 export function buildPlan(valid: ValidConfig): ClusterPlan {
   const { config, linkSubnets } = valid;
   const nodeNames = config.nodes.map((n) => n.name);
-  const links = planLinks(config.ring.links, linkSubnets);
+  const links = planLinks(valid.ringLinks, linkSubnets);
+  const routing = config.ring.routing ?? "routed";
+  const graph = new RingGraph(nodeNames, links);
   const corosyncLinks = config.corosync?.links ?? DEFAULT_COROSYNC_LINKS;
   const ha = config.linstor.ha;
   const vipManager = ha.vipManager ?? "keepalived";
 
-  const nodes: PlannedNode[] = config.nodes.map((node, index) => {
+  const planned: PlannedNode[] = config.nodes.map((node, index) => {
     const management = { iface: node.management.iface, ...parseHostAddress(node.management.address) };
     const storage = { iface: node.storage.iface, ...parseHostAddress(node.storage.address) };
     const ringInterfaces = ringInterfacesOf(node.name, links);
@@ -139,12 +155,16 @@ export function buildPlan(valid: ValidConfig): ClusterPlan {
       management,
       storage,
       ringInterfaces,
-      routes: routesOf(node.name, nodeNames, links),
+      ...(routing === "routed-fallback"
+        ? fallbackRoutingOf(node.name, graph)
+        : { routes: routesOf(node.name, nodeNames, links) }),
       corosyncAddresses: corosyncLinks.map((source) => corosyncAddress(source, management, storage, ringInterfaces)),
       vrrpPriority: node.vrrpPriority ?? defaultVrrpPriority(index),
       zfs: { pool: node.zfs.pool, mirror: [...node.zfs.mirror] },
     };
   });
+
+  const nodes = routing === "routed-fallback" ? measureFallbacks(planned) : planned;
 
   const vipStorage = parseHostAddress(ha.vip.storage);
   const controllers = [vipStorage.ip, ...nodes.map((n) => n.storage.ip)];
@@ -158,7 +178,8 @@ export function buildPlan(valid: ValidConfig): ClusterPlan {
     versions: { ...config.versions },
     nodes,
     links,
-    routing: config.ring.routing ?? "routed",
+    topology: topologyOf(config),
+    routing,
     corosyncLinks,
     linstor: {
       storagePool: { ...config.linstor.storagePool },

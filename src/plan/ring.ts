@@ -9,7 +9,7 @@
  */
 import { IPv4, IPv4CidrRange } from "ip-num";
 import type { RingLink } from "../config/types.js";
-import { networksOverlap, nthHost } from "./address.js";
+import { networksOverlap, nthHost, parseHostAddress } from "./address.js";
 
 export interface RingEnd {
   node: string;
@@ -36,8 +36,24 @@ export interface PlannedRoute {
   dev: string;
   /** Name of the neighbour that forwards. */
   viaNode: string;
-  /** Hops to the nearer end of the destination link (1 = neighbour is on it). */
+  /**
+   * "routed": hops to the nearer end of the destination link (1 = the neighbour is on it).
+   * "routed-fallback": hops to the destination's owner along this route's path.
+   */
   distance: number;
+  /** routed-fallback only: route metric (primary 10, fallback 20); absent in U-turn tables. */
+  metric?: number;
+  /** routed-fallback only: "primary", "fallback", or "u-turn" (in the table of `table`). */
+  role?: "primary" | "fallback" | "u-turn";
+  /** routed-fallback only: the policy routing table of a U-turn route. */
+  table?: number;
+}
+
+/** routed-fallback only: packets that arrive on `iif` are looked up in `table` first. */
+export interface PlannedRule {
+  iif: string;
+  table: number;
+  priority: number;
 }
 
 export interface RingInterface {
@@ -96,8 +112,9 @@ function firstFreeBlock(pool: string, prefix: number, taken: string[]): string |
 export function planLinks(links: RingLink[], subnets: string[]): PlannedLink[] {
   return links.map((link, index) => {
     const subnet = subnets[index];
-    const a = nthHost(subnet, 1);
-    const b = nthHost(subnet, 2);
+    const prefix = subnet.split("/")[1];
+    const a = link.addresses ? parseHostAddress(`${link.addresses[0]}/${prefix}`) : nthHost(subnet, 1);
+    const b = link.addresses ? parseHostAddress(`${link.addresses[1]}/${prefix}`) : nthHost(subnet, 2);
     return {
       index,
       subnet,
@@ -156,10 +173,19 @@ export function unreachableNodes(nodeNames: string[], links: PlannedLink[]): str
   return nodeNames.filter((n) => !reached.has(n));
 }
 
-/** Static routes of `node` in "routed" mode: one per link subnet it is not on. */
-export function routesOf(node: string, nodeNames: string[], links: PlannedLink[]): PlannedRoute[] {
+/**
+ * The tie rule between equally good interfaces of `node`: the neighbour that follows `node` in node
+ * order first (smallest (neighbourIndex - nodeIndex) mod nodeCount), then the first link in link order.
+ */
+export function tieOrder(nodeNames: string[], node: string): (x: RingInterface, y: RingInterface) => number {
   const count = nodeNames.length;
   const selfIndex = nodeNames.indexOf(node);
+  const offset = (i: RingInterface): number => (nodeNames.indexOf(i.peer.node) - selfIndex + count) % count;
+  return (x, y) => offset(x) - offset(y) || x.linkIndex - y.linkIndex;
+}
+
+/** Static routes of `node` in "routed" mode: one per link subnet it is not on. */
+export function routesOf(node: string, nodeNames: string[], links: PlannedLink[]): PlannedRoute[] {
   const distanceFrom = new Map(nodeNames.map((n) => [n, hopDistances(n, links)]));
   const ownInterfaces = ringInterfacesOf(node, links);
   const routes: PlannedRoute[] = [];
@@ -171,11 +197,7 @@ export function routesOf(node: string, nodeNames: string[], links: PlannedLink[]
     if (!Number.isFinite(own)) continue;
     const candidates = ownInterfaces
       .filter((iface) => toLink(iface.peer.node) === own - 1)
-      .sort((x, y) => {
-        const ox = (nodeNames.indexOf(x.peer.node) - selfIndex + count) % count;
-        const oy = (nodeNames.indexOf(y.peer.node) - selfIndex + count) % count;
-        return ox - oy || x.linkIndex - y.linkIndex;
-      });
+      .sort(tieOrder(nodeNames, node));
     const chosen = candidates[0];
     routes.push({
       destination: link.subnet,

@@ -1,5 +1,6 @@
 /** Ring network: ifupdown2 stanzas for the ring NICs and the forwarding sysctl file. */
-import type { PlannedRoute } from "../plan/ring.js";
+import { FALLBACK_METRIC, PRIMARY_METRIC, UTURN_TABLE_BASE } from "../plan/fallback.js";
+import type { PlannedRoute, PlannedRule } from "../plan/ring.js";
 import { MODE_FILE, type Artifact } from "./artifact.js";
 import type { NodeRenderInput } from "./context.js";
 import { headerFor, renderTemplate } from "./engine.js";
@@ -9,8 +10,21 @@ export const RING_SYSCTL_PATH = "etc/sysctl.d/90-homegarden-ring.conf";
 
 export function renderNetwork({ plan, node }: NodeRenderInput): Artifact[] {
   const routesByNic: Record<string, PlannedRoute[]> = {};
-  for (const route of node.routes) (routesByNic[route.dev] ??= []).push(route);
-  const data = { header: headerFor(plan, node), plan, node, routesByNic };
+  const rank = { primary: 0, fallback: 1, "u-turn": 2 };
+  const ordered = [...node.routes].sort((x, y) => rank[x.role ?? "primary"] - rank[y.role ?? "primary"]);
+  for (const route of ordered) (routesByNic[route.dev] ??= []).push(route);
+  const rulesByNic: Record<string, PlannedRule[]> = {};
+  for (const rule of node.rules ?? []) (rulesByNic[rule.iif] ??= []).push(rule);
+  const data = {
+    header: headerFor(plan, node),
+    plan,
+    node,
+    routesByNic,
+    rulesByNic,
+    primaryMetric: PRIMARY_METRIC,
+    fallbackMetric: FALLBACK_METRIC,
+    tableBase: UTURN_TABLE_BASE,
+  };
   return [
     {
       node: node.name,

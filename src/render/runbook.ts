@@ -4,6 +4,7 @@ import type { ClusterPlan } from "../plan/plan.js";
 import { MODE_FILE, type Artifact } from "./artifact.js";
 import { headerFor, renderTemplate } from "./engine.js";
 import { stepsOf } from "./run-script.js";
+import { routeRole } from "./route-role.js";
 
 /** JSON with object keys sorted at every level, so plan.json never reorders by accident. */
 export function stableJson(value: unknown): string {
@@ -26,7 +27,7 @@ export async function renderRunbook(plan: ClusterPlan): Promise<Artifact[]> {
     step,
     cells: plan.nodes.map((node) => stepsOf(plan, node).some((s) => s.id === step.id)),
   }));
-  const markdown = renderTemplate("RUNBOOK.md", { header: headerFor(plan), plan, stepTable });
+  const markdown = renderTemplate("RUNBOOK.md", { header: headerFor(plan), plan, stepTable, routeRole });
   const runbook = await prettier.format(markdown, { parser: "markdown", proseWrap: "preserve" });
   const planJson = await prettier.format(stableJson(plan), { parser: "json" });
   return [
