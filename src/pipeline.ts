@@ -6,12 +6,16 @@ import { buildPlan, type ClusterPlan } from "./plan/plan.js";
 import type { Artifact } from "./render/artifact.js";
 import { renderCluster } from "./render/index.js";
 import { assembleOutput, type OutputFile } from "./bundle/write.js";
+import type { TypecheckCache } from "./config/typecheck-cache.js";
+import { timed, timedAsync } from "./timings.js";
 
 export interface CheckOptions {
   env?: NodeJS.ProcessEnv;
   cwd?: string;
   /** Warnings count as errors. */
   strict?: boolean;
+  /** Skip the type-check of a config source that passed before (the CLI passes the user's cache). */
+  cache?: TypecheckCache;
 }
 
 export type CheckResult =
@@ -20,10 +24,12 @@ export type CheckResult =
 
 /** Loads, type-checks and validates a config module; positions every finding in the user's file. */
 export function checkConfig(configPath: string, options: CheckOptions = {}): CheckResult {
-  const loaded = loadConfigModule(configPath, options.cwd);
+  const loaded = loadConfigModule(configPath, options.cwd, options.cache ? { cache: options.cache } : {});
   if (!loaded.ok) return { ok: false, diagnostics: loaded.diagnostics, sourceText: loaded.sourceText };
   const module = loaded.module;
-  const result = validateConfig(module.value, { configFile: module.absolutePath, env: options.env ?? process.env });
+  const result = timed("validate", () =>
+    validateConfig(module.value, { configFile: module.absolutePath, env: options.env ?? process.env }),
+  );
   const place = (d: Diagnostic): Diagnostic => (d.position || !d.path ? d : { ...d, position: module.locate(d.path) });
   if (!result.ok) return { ok: false, diagnostics: result.diagnostics.map(place), sourceText: module.sourceText };
   const warnings = result.warnings.map(place);
@@ -33,15 +39,17 @@ export function checkConfig(configPath: string, options: CheckOptions = {}): Che
       diagnostics: warnings.map((w) => ({ ...w, severity: "error" as const })),
       sourceText: module.sourceText,
     };
-  return { ok: true, module, valid: result.valid, plan: buildPlan(result.valid), warnings };
+  return { ok: true, module, valid: result.valid, plan: timed("plan", () => buildPlan(result.valid)), warnings };
 }
 
 export async function renderArtifacts(valid: ValidConfig, plan: ClusterPlan, nodes?: string[]): Promise<Artifact[]> {
-  return renderCluster(plan, {
-    secrets: valid.secrets,
-    ...(valid.keyring ? { keyring: valid.keyring } : {}),
-    ...(nodes ? { nodes } : {}),
-  });
+  return timedAsync("render", () =>
+    renderCluster(plan, {
+      secrets: valid.secrets,
+      ...(valid.keyring ? { keyring: valid.keyring } : {}),
+      ...(nodes ? { nodes } : {}),
+    }),
+  );
 }
 
 export async function renderOutput(
@@ -50,5 +58,6 @@ export async function renderOutput(
   env: NodeJS.ProcessEnv = process.env,
   nodes?: string[],
 ): Promise<OutputFile[]> {
-  return assembleOutput(await renderArtifacts(valid, plan, nodes), env);
+  const artifacts = await renderArtifacts(valid, plan, nodes);
+  return timedAsync("bundle", () => assembleOutput(artifacts, env));
 }

@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { writeOutputAtomically } from "../../bundle/write.js";
 import { renderOutput } from "../../pipeline.js";
+import { timed } from "../../timings.js";
 import { EXIT_CONFIG, loadForCommand } from "../io.js";
 import type { CommandModule } from "yargs";
 import type { Io } from "../io.js";
@@ -22,7 +23,7 @@ export const renderCommand = (io: Io, setExitCode: (code: number) => void): Comm
     const result = loadForCommand(io, args.config, args.strict);
     if (!result.ok) return setExitCode(EXIT_CONFIG);
     const files = await renderOutput(result.valid, result.plan, io.env);
-    writeOutputAtomically(resolve(io.cwd, args.out), files);
+    timed("write", () => writeOutputAtomically(resolve(io.cwd, args.out), files));
     const nodes = result.plan.nodes.map((n) => n.name).join(", ");
     io.stdout(`rendered ${result.plan.nodes.length} bundles (${nodes}), ${files.length} files, into ${args.out}/\n`);
   },
