@@ -22,17 +22,31 @@ function entryCount(v: Json[] | Record<string, Json>): number {
   return Array.isArray(v) ? v.length : Object.keys(v).length;
 }
 
-/** Prettier breaks an array of two or more objects (or arrays) that each have two or more entries. */
-function mustBreak(v: unknown): boolean {
-  if (!isContainer(v)) return false;
+/** Per container: its one-line form and whether prettier must break it; computed once, bottom-up. */
+type Layout = { flat: string; mustBreak: boolean };
+const layouts = new WeakMap<object, Layout>();
+
+function layoutOf(v: Json[] | Record<string, Json>): Layout {
+  const known = layouts.get(v);
+  if (known) return known;
   const children = Array.isArray(v) ? v : Object.values(v);
+  let mustBreak = children.some((c) => isContainer(c) && layoutOf(c).mustBreak);
+  // Prettier breaks an array of two or more objects (or arrays) that each have two or more entries.
   if (Array.isArray(v) && v.length > 1) {
     const first = v[0];
     const sameKind = (e: unknown): boolean =>
       isContainer(e) && Array.isArray(e) === Array.isArray(first) && entryCount(e) > 1;
-    if (v.every(sameKind)) return true;
+    if (v.every(sameKind)) mustBreak = true;
   }
-  return children.some(mustBreak);
+  let flat: string;
+  if (Array.isArray(v)) flat = v.length === 0 ? "[]" : `[${v.map(flatOf).join(", ")}]`;
+  else {
+    const keys = Object.keys(v);
+    flat = keys.length === 0 ? "{}" : `{ ${keys.map((k) => `${JSON.stringify(k)}: ${flatOf(v[k])}`).join(", ")} }`;
+  }
+  const layout = { flat, mustBreak };
+  layouts.set(v, layout);
+  return layout;
 }
 
 /** Prettier writes exponents without "+" (1e21); JSON.stringify gives every other number as prettier does. */
@@ -40,21 +54,15 @@ function scalar(v: unknown): string {
   return typeof v === "number" ? JSON.stringify(v).replace("e+", "e") : JSON.stringify(v);
 }
 
-function flat(v: unknown): string {
-  if (!isContainer(v)) return scalar(v);
-  if (Array.isArray(v)) return v.length === 0 ? "[]" : `[${v.map(flat).join(", ")}]`;
-  const keys = Object.keys(v);
-  if (keys.length === 0) return "{}";
-  return `{ ${keys.map((k) => `${JSON.stringify(k)}: ${flat(v[k])}`).join(", ")} }`;
+function flatOf(v: unknown): string {
+  return isContainer(v) ? layoutOf(v).flat : scalar(v);
 }
 
 /** `column`: where the value starts on its line; `trailing`: characters that follow it on that line. */
 function printJson(v: unknown, indent: string, column: number, trailing: number): string {
-  if (!isContainer(v) || entryCount(v) === 0) return flat(v);
-  if (!mustBreak(v)) {
-    const one = flat(v);
-    if (column + one.length + trailing <= PRINT_WIDTH) return one;
-  }
+  if (!isContainer(v) || entryCount(v) === 0) return flatOf(v);
+  const layout = layoutOf(v);
+  if (!layout.mustBreak && column + layout.flat.length + trailing <= PRINT_WIDTH) return layout.flat;
   const inner = `${indent}  `;
   if (Array.isArray(v)) {
     if (v.every((e) => typeof e === "number")) return fillNumbers(v as number[], indent);
