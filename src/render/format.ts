@@ -22,8 +22,8 @@ function entryCount(v: Json[] | Record<string, Json>): number {
   return Array.isArray(v) ? v.length : Object.keys(v).length;
 }
 
-/** Per container: its one-line form and whether prettier must break it; computed once, bottom-up. */
-type Layout = { flat: string; mustBreak: boolean };
+/** Per container: the width of its one-line form and whether prettier must break it; computed once, bottom-up. */
+type Layout = { width: number; mustBreak: boolean };
 const layouts = new WeakMap<object, Layout>();
 
 function layoutOf(v: Json[] | Record<string, Json>): Layout {
@@ -38,15 +38,24 @@ function layoutOf(v: Json[] | Record<string, Json>): Layout {
       isContainer(e) && Array.isArray(e) === Array.isArray(first) && entryCount(e) > 1;
     if (v.every(sameKind)) mustBreak = true;
   }
-  let flat: string;
-  if (Array.isArray(v)) flat = v.length === 0 ? "[]" : `[${v.map(flatOf).join(", ")}]`;
+  // "[a, b]" and "{ "k": a, "l": b }": brackets, the entries, and ", " between them.
+  const separators = Math.max(0, children.length - 1) * 2;
+  let width: number;
+  if (Array.isArray(v)) width = v.length === 0 ? 2 : 2 + separators + v.reduce<number>((w, e) => w + widthOf(e), 0);
   else {
     const keys = Object.keys(v);
-    flat = keys.length === 0 ? "{}" : `{ ${keys.map((k) => `${JSON.stringify(k)}: ${flatOf(v[k])}`).join(", ")} }`;
+    width =
+      keys.length === 0
+        ? 2
+        : 4 + separators + keys.reduce<number>((w, k) => w + JSON.stringify(k).length + 2 + widthOf(v[k]), 0);
   }
-  const layout = { flat, mustBreak };
+  const layout = { width, mustBreak };
   layouts.set(v, layout);
   return layout;
+}
+
+function widthOf(v: unknown): number {
+  return isContainer(v) ? layoutOf(v).width : scalar(v).length;
 }
 
 /** Prettier writes exponents without "+" (1e21); JSON.stringify gives every other number as prettier does. */
@@ -55,14 +64,17 @@ function scalar(v: unknown): string {
 }
 
 function flatOf(v: unknown): string {
-  return isContainer(v) ? layoutOf(v).flat : scalar(v);
+  if (!isContainer(v)) return scalar(v);
+  if (Array.isArray(v)) return v.length === 0 ? "[]" : `[${v.map(flatOf).join(", ")}]`;
+  const keys = Object.keys(v);
+  return keys.length === 0 ? "{}" : `{ ${keys.map((k) => `${JSON.stringify(k)}: ${flatOf(v[k])}`).join(", ")} }`;
 }
 
 /** `column`: where the value starts on its line; `trailing`: characters that follow it on that line. */
 function printJson(v: unknown, indent: string, column: number, trailing: number): string {
   if (!isContainer(v) || entryCount(v) === 0) return flatOf(v);
   const layout = layoutOf(v);
-  if (!layout.mustBreak && column + layout.flat.length + trailing <= PRINT_WIDTH) return layout.flat;
+  if (!layout.mustBreak && column + layout.width + trailing <= PRINT_WIDTH) return flatOf(v);
   const inner = `${indent}  `;
   if (Array.isArray(v)) {
     if (v.every((e) => typeof e === "number")) return fillNumbers(v as number[], indent);
