@@ -2,9 +2,11 @@
  * The type-check cache: an unchanged config skips the compiler, a changed one is always checked
  * again, the output is the same bytes either way, and the cache holds no config content.
  */
+import { spawnSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { main } from "../src/cli/main.js";
+import { packageRoot } from "../src/paths.js";
 import { cacheDirFromEnv, openTypecheckCache } from "../src/config/typecheck-cache.js";
 import { EXAMPLE_SOURCE, exampleWith, lineOf, writeConfig } from "./support/configs.js";
 import { TEST_ENV, TEST_VRRP_PASSWORD, tempDir } from "./support/render.js";
@@ -112,6 +114,40 @@ describe("type-check cache", () => {
     const result = await cli(["render"], dir, { ...TEST_ENV, HOMEGARDEN_CACHE_DIR: join(blocker, "cache") });
     expect(result.code).toBe(0);
     expect(result.stderr).toBe("");
+  });
+
+  test("bin/homegarden loads the TypeScript compiler on a miss and neither it nor ts-morph on a hit", () => {
+    // Records every module name resolved through require (the compiler is loaded through its path).
+    const { dir } = writeConfig(EXAMPLE_SOURCE);
+    const hook = join(dir, "record-requires.cjs");
+    const loadedFile = join(dir, "loaded.txt");
+    writeFileSync(
+      hook,
+      `const Module = require("node:module"); const fs = require("node:fs"); const seen = new Set();
+const resolve = Module._resolveFilename; Module._resolveFilename = function (request, ...rest) { seen.add(request); return resolve.call(this, request, ...rest); };
+process.on("exit", () => fs.writeFileSync(process.env.LOADED_FILE, [...seen].join("\\n")));`,
+    );
+    const env = {
+      ...process.env,
+      ...TEST_ENV,
+      HOMEGARDEN_CACHE_DIR: tempDir("homegarden-cache-test-"),
+      LOADED_FILE: loadedFile,
+    };
+    const loadedBy = (): string[] => {
+      const r = spawnSync(process.execPath, ["-r", hook, resolve(packageRoot, "bin", "homegarden"), "render"], {
+        cwd: dir,
+        env,
+        encoding: "utf8",
+      });
+      expect(r.stderr).toBe("");
+      expect(r.status).toBe(0);
+      return readFileSync(loadedFile, "utf8").split("\n");
+    };
+    expect(loadedBy()).toContain("typescript");
+    const hit = loadedBy();
+    expect(hit).toContain("sucrase");
+    expect(hit).not.toContain("typescript");
+    expect(hit).not.toContain("ts-morph");
   });
 
   test("location: HOMEGARDEN_CACHE_DIR, then XDG_CACHE_HOME, then HOME; HOMEGARDEN_NO_CACHE turns it off", () => {
