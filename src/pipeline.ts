@@ -9,12 +9,16 @@ import { assembleOutput, type OutputFile } from "./bundle/write.js";
 import { sha256 } from "./bundle/checksums.js";
 import type { ManifestInfo } from "./bundle/manifest.js";
 import { VERSION } from "./version.js";
+import type { TypecheckCache } from "./config/typecheck-cache.js";
+import { timed, timedAsync } from "./timings.js";
 
 export interface CheckOptions {
   env?: NodeJS.ProcessEnv;
   cwd?: string;
   /** Warnings count as errors. */
   strict?: boolean;
+  /** Skip the type-check of a config source that passed before (the CLI passes the user's cache). */
+  cache?: TypecheckCache;
 }
 
 export type CheckResult =
@@ -23,10 +27,12 @@ export type CheckResult =
 
 /** Loads, type-checks and validates a config module; positions every finding in the user's file. */
 export function checkConfig(configPath: string, options: CheckOptions = {}): CheckResult {
-  const loaded = loadConfigModule(configPath, options.cwd);
+  const loaded = loadConfigModule(configPath, options.cwd, options.cache ? { cache: options.cache } : {});
   if (!loaded.ok) return { ok: false, diagnostics: loaded.diagnostics, sourceText: loaded.sourceText };
   const module = loaded.module;
-  const result = validateConfig(module.value, { configFile: module.absolutePath, env: options.env ?? process.env });
+  const result = timed("validate", () =>
+    validateConfig(module.value, { configFile: module.absolutePath, env: options.env ?? process.env }),
+  );
   const place = (d: Diagnostic): Diagnostic => (d.position || !d.path ? d : { ...d, position: module.locate(d.path) });
   if (!result.ok) return { ok: false, diagnostics: result.diagnostics.map(place), sourceText: module.sourceText };
   const warnings = result.warnings.map(place);
@@ -37,15 +43,17 @@ export function checkConfig(configPath: string, options: CheckOptions = {}): Che
       sourceText: module.sourceText,
     };
   const valid = { ...result.valid, configSha256: sha256(module.sourceText) };
-  return { ok: true, module, valid, plan: buildPlan(valid), warnings };
+  return { ok: true, module, valid, plan: timed("plan", () => buildPlan(valid)), warnings };
 }
 
 export async function renderArtifacts(valid: ValidConfig, plan: ClusterPlan, nodes?: string[]): Promise<Artifact[]> {
-  return renderCluster(plan, {
-    secrets: valid.secrets,
-    ...(valid.keyring ? { keyring: valid.keyring } : {}),
-    ...(nodes ? { nodes } : {}),
-  });
+  return timedAsync("render", () =>
+    renderCluster(plan, {
+      secrets: valid.secrets,
+      ...(valid.keyring ? { keyring: valid.keyring } : {}),
+      ...(nodes ? { nodes } : {}),
+    }),
+  );
 }
 
 /** What every bundle's MANIFEST.json says about its origin. */
@@ -64,5 +72,6 @@ export async function renderOutput(
   env: NodeJS.ProcessEnv = process.env,
   nodes?: string[],
 ): Promise<OutputFile[]> {
-  return assembleOutput(await renderArtifacts(valid, plan, nodes), env, manifestInfo(valid, plan));
+  const artifacts = await renderArtifacts(valid, plan, nodes);
+  return timedAsync("bundle", () => assembleOutput(artifacts, env, manifestInfo(valid, plan)));
 }

@@ -1,5 +1,9 @@
-/** Reproducible .tar.gz of one bundle: sorted entries, fixed mtime, uid/gid 0, explicit modes. */
-import { TarArchive } from "archiver";
+/**
+ * Reproducible .tar.gz of one bundle: sorted entries, fixed mtime, uid/gid 0, explicit modes.
+ * Written directly (POSIX ustar headers, then gzip -9 without name or time): the bundle needs
+ * nothing more, and loading an archive library cost more than writing every tarball of the example.
+ */
+import { gzipSync } from "node:zlib";
 
 export interface TarFile {
   /** Path inside the archive, e.g. "pivoine/run.sh". */
@@ -32,25 +36,58 @@ export async function buildTarball(files: TarFile[], mtime: Date): Promise<Buffe
     ...files.map((f) => ({ name: f.path, mode: f.mode, content: f.content as string | Buffer | undefined })),
   ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
-  const archive = new TarArchive({ gzip: true, gzipOptions: { level: 9 } });
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve, reject) => {
-    archive.on("data", (chunk: Buffer) => chunks.push(chunk));
-    archive.on("end", () => resolve(Buffer.concat(chunks)));
-    archive.on("error", reject);
-    archive.on("warning", reject);
-  });
+  const blocks: Buffer[] = [];
   for (const entry of entries) {
     if (entry.content === undefined) {
-      archive.append(Buffer.alloc(0), { name: entry.name, type: "directory", mode: entry.mode, date: mtime });
+      blocks.push(ustarHeader(entry.name, entry.mode, 0, mtime, DIRECTORY_TYPE));
     } else {
-      archive.append(Buffer.isBuffer(entry.content) ? entry.content : Buffer.from(entry.content, "utf8"), {
-        name: entry.name,
-        mode: entry.mode,
-        date: mtime,
-      });
+      const data = Buffer.isBuffer(entry.content) ? entry.content : Buffer.from(entry.content, "utf8");
+      blocks.push(ustarHeader(entry.name, entry.mode, data.length, mtime, FILE_TYPE), data);
+      if (data.length % BLOCK !== 0) blocks.push(Buffer.alloc(BLOCK - (data.length % BLOCK)));
     }
   }
-  await archive.finalize();
-  return done;
+  blocks.push(Buffer.alloc(2 * BLOCK)); // end of archive: two zero blocks
+  return gzipSync(Buffer.concat(blocks), { level: 9 });
+}
+
+const BLOCK = 512;
+const FILE_TYPE = "0";
+const DIRECTORY_TYPE = "5";
+
+/** An octal field of `digits` digits followed by a space, as GNU tar and tar-stream write it. */
+function octal(value: number, digits: number): string {
+  const text = value.toString(8);
+  if (text.length > digits) throw new Error(`tar field too large: ${value}`);
+  return `${text.padStart(digits, "0")} `;
+}
+
+/** A POSIX ustar header; names longer than 100 bytes are split into prefix/name at a slash. */
+function ustarHeader(path: string, mode: number, size: number, mtime: Date, type: string): Buffer {
+  if (!/^[\x21-\x7e]+$/.test(path)) throw new Error(`tar entry name must be printable ASCII: ${JSON.stringify(path)}`);
+  let name = path;
+  let prefix = "";
+  while (name.length > 100) {
+    const slash = name.indexOf("/");
+    if (slash === -1) break;
+    prefix += prefix ? `/${name.slice(0, slash)}` : name.slice(0, slash);
+    name = name.slice(slash + 1);
+  }
+  if (name.length > 100 || prefix.length > 155) throw new Error(`tar entry name too long: ${path}`);
+  const header = Buffer.alloc(BLOCK);
+  header.write(name, 0, "ascii");
+  header.write(octal(mode & 0o7777, 6), 100, "ascii");
+  header.write(octal(0, 6), 108, "ascii"); // uid
+  header.write(octal(0, 6), 116, "ascii"); // gid
+  header.write(octal(size, 11), 124, "ascii");
+  header.write(octal(Math.floor(mtime.getTime() / 1000), 11), 136, "ascii");
+  header.write(type, 156, "ascii");
+  header.write("ustar\u000000", 257, "ascii"); // magic "ustar\0", version "00"
+  header.write(octal(0, 6), 329, "ascii"); // devmajor
+  header.write(octal(0, 6), 337, "ascii"); // devminor
+  if (prefix) header.write(prefix, 345, "ascii");
+  // The checksum counts its own field as eight spaces.
+  let sum = 8 * 0x20;
+  for (let i = 0; i < BLOCK; i += 1) if (i < 148 || i >= 156) sum += header[i];
+  header.write(octal(sum, 6), 148, "ascii");
+  return header;
 }

@@ -1,5 +1,6 @@
 /** What a CLI command may touch: its output streams, the environment and the working folder. */
 import { diagnosticToJson, formatDiagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { typecheckCacheFromEnv } from "../config/typecheck-cache.js";
 import { checkConfig, type CheckResult } from "../pipeline.js";
 import { findConfig } from "./config-path.js";
 
@@ -40,7 +41,8 @@ export function loadForCommand(
   if (found.isExample) {
     io.stderr("homegarden: no homegarden.config.ts here: using the built-in example (examples/homegarden.config.ts)\n");
   }
-  const result = checkConfig(found.path, { env: io.env, cwd: io.cwd, strict });
+  const cache = typecheckCacheFromEnv(io.env);
+  const result = checkConfig(found.path, { env: io.env, cwd: io.cwd, strict, ...(cache ? { cache } : {}) });
   if (!json) {
     if (!result.ok) printDiagnostics(io, result.diagnostics, result.sourceText);
     else printDiagnostics(io, result.warnings, result.module.sourceText);

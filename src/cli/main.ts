@@ -1,6 +1,8 @@
 /** The homegarden command line: each command lives in commands/; this file only wires them up. */
+import { writeFileSync } from "node:fs";
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
+import { phaseTimes } from "../timings.js";
 import { VERSION } from "../version.js";
 import { benchCommand } from "./commands/bench.js";
 import { checkCommand } from "./commands/check.js";
@@ -60,10 +62,23 @@ export async function main(argv: string[], io: Io): Promise<number> {
 }
 
 export async function run(): Promise<void> {
+  const started = performance.now();
   process.exitCode = await main(hideBin(process.argv), {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
     env: process.env,
     cwd: process.cwd(),
   });
+  const timingsFile = process.env.HOMEGARDEN_TIMINGS;
+  if (timingsFile) writeFileSync(timingsFile, `${JSON.stringify(runTimings(started))}\n`);
+}
+
+/** What `npm run bench` reads from each run: milliseconds since the process started, per phase, and peak memory. */
+function runTimings(mainStarted: number): Record<string, unknown> {
+  return {
+    startupMs: Math.round(mainStarted),
+    phasesMs: phaseTimes(),
+    totalMs: Math.round(performance.now()),
+    maxRssKiB: process.resourceUsage().maxRSS,
+  };
 }

@@ -1,15 +1,31 @@
 /**
- * Loads a user's config module: type-checks it against homegarden's types with ts-morph, then
- * evaluates it in an isolated context. Reports problems as positioned diagnostics.
+ * Loads a user's config module: checks its source (imports, types against homegarden's types, a
+ * default export; skipped when the type-check cache knows this exact source passed), then evaluates
+ * it in an isolated context. Reports problems as positioned diagnostics. The compiler and ts-morph
+ * are loaded only when needed: a cached, valid config never loads either.
  */
 import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { relative, resolve } from "node:path";
 import vm from "node:vm";
-import { Node, Project, ts, type SourceFile } from "ts-morph";
+import type * as TsMorph from "ts-morph";
+import type { Node, SourceFile } from "ts-morph";
 import * as homegardenApi from "../index.js";
 import { catalogue } from "../diagnostics/catalogue.js";
 import type { ConfigPath, Diagnostic, SourcePosition } from "../diagnostics/diagnostic.js";
-import { packageRoot } from "../paths.js";
+import { timed } from "../timings.js";
+import { stripTypes } from "./strip-types.js";
+import { checkModuleSource, TYPE_SOURCES } from "./typecheck.js";
+import type { TypecheckCache } from "./typecheck-cache.js";
+import { loadTypeScript, saveTypeScriptCodeCache } from "./typescript.js";
+
+const require = createRequire(import.meta.url);
+let tsMorphModule: typeof TsMorph | undefined;
+/** ts-morph, loaded on first use: only positioning a finding in the config needs its syntax tree. */
+function tsMorph(): typeof TsMorph {
+  tsMorphModule ??= require("ts-morph") as typeof TsMorph;
+  return tsMorphModule;
+}
 
 export interface LoadedModule {
   /** Path as shown to the user (relative to the working directory when inside it). */
@@ -30,49 +46,20 @@ export function displayPathOf(absolutePath: string, cwd = process.cwd()): string
   return rel.startsWith("..") ? absolutePath : rel;
 }
 
-function createProject(): Project {
-  return new Project({
-    compilerOptions: {
-      strict: true,
-      noEmit: true,
-      target: ts.ScriptTarget.ES2022,
-      module: ts.ModuleKind.ESNext,
-      moduleResolution: ts.ModuleResolutionKind.Bundler,
-      lib: ["lib.es2022.d.ts"],
-      types: [],
-      skipLibCheck: true,
-      noUnusedLocals: false,
-      paths: { homegarden: [resolve(packageRoot, "src/index.ts")] },
-    },
-    skipAddingFilesFromTsConfig: true,
-    skipFileDependencyResolution: false,
-  });
-}
-
 function positionOf(sourceFile: SourceFile, pos: number, displayPath: string): SourcePosition {
   const { line, column } = sourceFile.getLineAndColumnAtPos(pos);
   return { file: displayPath, line, column };
 }
 
-function typeDiagnostics(project: Project, sourceFile: SourceFile, displayPath: string): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  for (const d of project.getPreEmitDiagnostics()) {
-    if (d.getCategory() !== ts.DiagnosticCategory.Error) continue;
-    const text = ts.flattenDiagnosticMessageText(d.compilerObject.messageText, "\n");
-    const file = d.getSourceFile();
-    const start = d.getStart();
-    const position =
-      file && start !== undefined
-        ? positionOf(file, start, file === sourceFile ? displayPath : displayPathOf(file.getFilePath()))
-        : undefined;
-    out.push({
-      code: catalogue.typeError.code,
-      severity: "error",
-      message: `TS${d.getCode()}: ${text}`,
-      position,
-    });
-  }
-  return out;
+/** A syntax tree of the config for positioning findings (with a checker, to follow `const x = {...}`). */
+function parseForPositions(absolutePath: string, sourceText: string): SourceFile {
+  const { Project } = tsMorph();
+  const project = new Project({
+    compilerOptions: { noLib: true, types: [] },
+    useInMemoryFileSystem: true,
+    skipAddingFilesFromTsConfig: true,
+  });
+  return project.createSourceFile(absolutePath, sourceText);
 }
 
 /** The expression the module exports by default, with `defineCluster(...)`, `as`, `satisfies` and parens peeled off. */
@@ -83,6 +70,7 @@ function defaultExportExpression(sourceFile: SourceFile): Node | undefined {
 }
 
 function unwrap(node: Node): Node {
+  const { Node } = tsMorph();
   let current = node;
   for (;;) {
     if (
@@ -108,6 +96,7 @@ function unwrap(node: Node): Node {
 
 /** Walks an object/array literal along `path`; returns the deepest node written in the source. */
 export function locateInSource(root: Node | undefined, path: ConfigPath): Node | undefined {
+  const { Node } = tsMorph();
   let current = root;
   let found = root;
   for (const part of path) {
@@ -135,7 +124,12 @@ export function locateInSource(root: Node | undefined, path: ConfigPath): Node |
   return found;
 }
 
-export function loadConfigModule(configPath: string, cwd = process.cwd()): LoadResult {
+export interface LoadOptions {
+  /** Remembers configs that passed the source checks; without it every load type-checks. */
+  cache?: TypecheckCache;
+}
+
+export function loadConfigModule(configPath: string, cwd = process.cwd(), options: LoadOptions = {}): LoadResult {
   const absolutePath = resolve(cwd, configPath);
   const displayPath = displayPathOf(absolutePath, cwd);
   if (!existsSync(absolutePath)) {
@@ -151,58 +145,38 @@ export function loadConfigModule(configPath: string, cwd = process.cwd()): LoadR
     };
   }
   const sourceText = readFileSync(absolutePath, "utf8");
-  const project = createProject();
-  const sourceFile = project.addSourceFileAtPath(absolutePath);
+  const sourceProblems = timed("typecheck", () =>
+    checkSource(absolutePath, sourceText, displayPath, cwd, options.cache),
+  );
+  if (sourceProblems.length > 0) return { ok: false, diagnostics: sourceProblems, sourceText };
 
-  const importProblems: Diagnostic[] = [];
-  for (const decl of sourceFile.getImportDeclarations()) {
-    const spec = decl.getModuleSpecifierValue();
-    if (spec !== "homegarden") {
-      importProblems.push({
-        code: catalogue.forbiddenImport.code,
-        severity: "error",
-        message: catalogue.forbiddenImport.message(spec),
-        position: positionOf(sourceFile, decl.getModuleSpecifier().getStart(), displayPath),
-      });
+  let tree: { sourceFile: SourceFile; root: Node } | undefined;
+  /** The syntax tree and the default export's expression, built on first use. */
+  const positions = (): { sourceFile: SourceFile; root: Node } => {
+    if (!tree) {
+      const sourceFile = parseForPositions(absolutePath, sourceText);
+      const root = defaultExportExpression(sourceFile) ?? sourceFile;
+      tree = { sourceFile, root };
     }
-  }
-  if (importProblems.length > 0) return { ok: false, diagnostics: importProblems, sourceText };
+    return tree;
+  };
 
-  const typeProblems = typeDiagnostics(project, sourceFile, displayPath);
-  if (typeProblems.length > 0) return { ok: false, diagnostics: typeProblems, sourceText };
-
-  const root = defaultExportExpression(sourceFile);
-  if (!root) {
-    return {
-      ok: false,
-      diagnostics: [
-        {
-          code: catalogue.noDefaultExport.code,
-          severity: "error",
-          message: catalogue.noDefaultExport.message(),
-          position: { file: displayPath, line: 1, column: 1 },
-        },
-      ],
-      sourceText,
-    };
-  }
-
-  const js = ts.transpileModule(sourceText, {
-    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
-    fileName: absolutePath,
-  }).outputText;
   const module = { exports: {} as Record<string, unknown> };
   const requireApi = (spec: string): unknown => {
     if (spec === "homegarden") return homegardenApi;
     throw new Error(`cannot import "${spec}"`);
   };
   try {
-    vm.runInNewContext(
-      js,
-      { module, exports: module.exports, require: requireApi },
-      { filename: displayPath, timeout: 5000 },
-    );
+    timed("evaluate", () => {
+      const js = stripTypes(sourceText, absolutePath);
+      vm.runInNewContext(
+        js,
+        { module, exports: module.exports, require: requireApi },
+        { filename: displayPath, timeout: 5000 },
+      );
+    });
   } catch (error) {
+    const { sourceFile, root } = positions();
     return {
       ok: false,
       diagnostics: [
@@ -240,9 +214,30 @@ export function loadConfigModule(configPath: string, cwd = process.cwd()): LoadR
       // A deep copy through JSON: drops functions and prototypes from the other context.
       value: JSON.parse(JSON.stringify(value)) as unknown,
       locate: (path) => {
+        const { sourceFile, root } = positions();
         const node = locateInSource(root, path) ?? root;
         return positionOf(sourceFile, node.getStart(), displayPath);
       },
     },
   };
+}
+
+/** The source checks, or nothing when the cache knows this exact source passed them. */
+function checkSource(
+  absolutePath: string,
+  sourceText: string,
+  displayPath: string,
+  cwd: string,
+  cache: TypecheckCache | undefined,
+): Diagnostic[] {
+  const key = cache?.keyFor(sourceText);
+  if (cache && key && cache.passed(key)) return [];
+  const ts = loadTypeScript(cache?.dir);
+  const result = checkModuleSource(ts, absolutePath, sourceText, displayPath, (file) => displayPathOf(file, cwd));
+  if (cache) saveTypeScriptCodeCache();
+  // Record a pass only when the key covered every file the check read.
+  if (cache && key && result.diagnostics.length === 0 && result.typeSources.every((f) => TYPE_SOURCES.includes(f))) {
+    cache.recordPass(key);
+  }
+  return result.diagnostics;
 }

@@ -41,16 +41,32 @@ export function isNetworkOrBroadcast(cidr: string): boolean {
   return ip.isEquals(range.getFirst()) || ip.isEquals(range.getLast());
 }
 
+/**
+ * Performance (issue 8): first and last address of a network as numbers, parsed by ip-num once per
+ * distinct string. Validation compares every declared network with every other one; parsing each
+ * pair afresh made validating a 256-node ring take seconds.
+ */
+const boundsCache = new Map<string, { first: bigint; last: bigint }>();
+function boundsOf(network: string): { first: bigint; last: bigint } {
+  let bounds = boundsCache.get(network);
+  if (!bounds) {
+    const range = IPv4CidrRange.fromCidr(network);
+    bounds = { first: range.getFirst().getValue(), last: range.getLast().getValue() };
+    boundsCache.set(network, bounds);
+  }
+  return bounds;
+}
+
 export function networksOverlap(a: string, b: string): boolean {
-  const ra = IPv4CidrRange.fromCidr(a);
-  const rb = IPv4CidrRange.fromCidr(b);
-  return ra.isOverlapping(rb);
+  const ra = boundsOf(a);
+  const rb = boundsOf(b);
+  return ra.first <= rb.last && rb.first <= ra.last;
 }
 
 export function networkContains(network: string, ip: string): boolean {
-  const range = IPv4CidrRange.fromCidr(network);
-  const addr = IPv4.fromString(ip);
-  return addr.isGreaterThanOrEquals(range.getFirst()) && addr.isLessThanOrEquals(range.getLast());
+  const range = boundsOf(network);
+  const addr = IPv4.fromString(ip).getValue();
+  return addr >= range.first && addr <= range.last;
 }
 
 /** The n-th usable host address (n = 1 is the first after the network address) with the subnet's prefix. */

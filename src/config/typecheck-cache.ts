@@ -1,0 +1,75 @@
+/**
+ * Remembers which config sources passed the source checks (imports, types, default export), so an
+ * unchanged config skips the compiler. The key is a SHA-256 of everything the outcome depends on:
+ * the config text, homegarden's version, the compiler's version and options, and the source of the
+ * types the config is checked against. An entry records only that the check passed: no config text,
+ * no values, no secrets. Any change to the config gives a new key, so a changed config always re-checks.
+ *
+ * Location: $HOMEGARDEN_CACHE_DIR, else $XDG_CACHE_HOME/homegarden, else $HOME/.cache/homegarden;
+ * HOMEGARDEN_NO_CACHE=1 (or an environment with none of those) turns caching off.
+ */
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { VERSION } from "../version.js";
+import { CHECK_COMPILER_OPTIONS, TYPE_SOURCES } from "./typecheck.js";
+import { typescriptVersion } from "./typescript.js";
+
+export interface TypecheckCache {
+  /** The cache folder (also holds the compiler's V8 code cache). */
+  dir: string;
+  /** The key for a config's source text. */
+  keyFor(sourceText: string): string;
+  /** Whether this key's source passed the checks before. */
+  passed(key: string): boolean;
+  /** Records that this key's source passed; never throws (a cache that cannot be written only costs speed). */
+  recordPass(key: string): void;
+}
+
+/** The cache folder the environment asks for, or undefined when caching is off. */
+export function cacheDirFromEnv(env: NodeJS.ProcessEnv): string | undefined {
+  if (env.HOMEGARDEN_NO_CACHE && env.HOMEGARDEN_NO_CACHE !== "0") return undefined;
+  if (env.HOMEGARDEN_CACHE_DIR) return resolve(env.HOMEGARDEN_CACHE_DIR);
+  if (env.XDG_CACHE_HOME) return resolve(env.XDG_CACHE_HOME, "homegarden");
+  if (env.HOME) return resolve(env.HOME, ".cache", "homegarden");
+  return undefined;
+}
+
+export function typecheckCacheFromEnv(env: NodeJS.ProcessEnv): TypecheckCache | undefined {
+  const dir = cacheDirFromEnv(env);
+  return dir === undefined ? undefined : openTypecheckCache(dir);
+}
+
+/** Everything besides the config text that decides whether a config type-checks, hashed once. */
+function environmentDigest(): string {
+  const hash = createHash("sha256");
+  hash.update(`homegarden ${VERSION}\0typescript ${typescriptVersion()}\0${JSON.stringify(CHECK_COMPILER_OPTIONS)}\0`);
+  for (const file of TYPE_SOURCES) hash.update(`${file}\0`).update(readFileSync(file)).update("\0");
+  return hash.digest("hex");
+}
+
+export function openTypecheckCache(dir: string): TypecheckCache {
+  const entries = join(dir, "typecheck");
+  let digest: string | undefined;
+  const entryPath = (key: string): string => join(entries, `${key}.json`);
+  return {
+    dir,
+    keyFor(sourceText) {
+      digest ??= environmentDigest();
+      return createHash("sha256").update(digest).update("\0").update(sourceText).digest("hex");
+    },
+    passed(key) {
+      return existsSync(entryPath(key));
+    },
+    recordPass(key) {
+      try {
+        mkdirSync(entries, { recursive: true, mode: 0o700 });
+        const temp = `${entryPath(key)}.${process.pid}.tmp`;
+        writeFileSync(temp, `${JSON.stringify({ typecheck: "passed", homegarden: VERSION })}\n`, { mode: 0o600 });
+        renameSync(temp, entryPath(key));
+      } catch {
+        // Read-only or full: the next run checks again.
+      }
+    },
+  };
+}

@@ -1,0 +1,120 @@
+/**
+ * The source checks a config module must pass before it is evaluated: it imports only "homegarden",
+ * it type-checks against homegarden's types, and it has a default export. Uses the TypeScript
+ * compiler API directly (a program of the config, homegarden's public types and a small lib set).
+ */
+import { resolve } from "node:path";
+import { catalogue } from "../diagnostics/catalogue.js";
+import type { Diagnostic, SourcePosition } from "../diagnostics/diagnostic.js";
+import { packageRoot } from "../paths.js";
+import type * as TypeScript from "typescript";
+import type { TS } from "./typescript.js";
+
+/**
+ * Compiler options in tsconfig form; part of the type-check cache key. The lib set is ES5 plus the
+ * later additions a config plausibly uses (Array.from, includes, flatMap, at, Object.entries and
+ * fromEntries, padStart, replaceAll, Map and Set): the full ES2022 lib costs twice the time to load.
+ */
+export const CHECK_COMPILER_OPTIONS = {
+  strict: true,
+  noEmit: true,
+  target: "es2022",
+  module: "esnext",
+  moduleResolution: "bundler",
+  lib: [
+    "es5",
+    "es2015.core",
+    "es2015.collection",
+    "es2015.iterable",
+    "es2016.array.include",
+    "es2017.object",
+    "es2017.string",
+    "es2019.array",
+    "es2019.object",
+    "es2021.string",
+    "es2022.array",
+  ],
+  types: [],
+  skipLibCheck: true,
+} as const;
+
+/** The files besides the config that a type-check reads (homegarden's public API); part of the cache key. */
+export const TYPE_SOURCES = ["src/index.ts", "src/config/define.ts", "src/config/types.ts"].map((p) =>
+  resolve(packageRoot, p),
+);
+
+export interface SourceCheck {
+  diagnostics: Diagnostic[];
+  /** Every file the program read besides the config and the lib files (to confirm the cache key covers them). */
+  typeSources: string[];
+}
+
+function positionIn(ts: TS, file: TypeScript.SourceFile, pos: number, displayPath: string): SourcePosition {
+  const { line, character } = ts.getLineAndCharacterOfPosition(file, pos);
+  return { file: displayPath, line: line + 1, column: character + 1 };
+}
+
+export function checkModuleSource(
+  ts: TS,
+  absolutePath: string,
+  sourceText: string,
+  displayPath: string,
+  displayPathOf: (absolutePath: string) => string,
+): SourceCheck {
+  const { options } = ts.convertCompilerOptionsFromJson(CHECK_COMPILER_OPTIONS, packageRoot);
+  options.paths = { homegarden: [resolve(packageRoot, "src/index.ts")] };
+  const host = ts.createCompilerHost(options, true);
+  const readSourceFile = host.getSourceFile.bind(host);
+  const configFile = ts.createSourceFile(absolutePath, sourceText, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+  // The config is checked exactly as read once (and hashed for the cache), not re-read from disk.
+  host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) =>
+    resolve(fileName) === absolutePath ? configFile : readSourceFile(fileName, languageVersion, onError, shouldCreate);
+
+  const importProblems: Diagnostic[] = [];
+  for (const statement of configFile.statements) {
+    if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier)) continue;
+    const spec = statement.moduleSpecifier.text;
+    if (spec !== "homegarden") {
+      importProblems.push({
+        code: catalogue.forbiddenImport.code,
+        severity: "error",
+        message: catalogue.forbiddenImport.message(spec),
+        position: positionIn(ts, configFile, statement.moduleSpecifier.getStart(configFile), displayPath),
+      });
+    }
+  }
+  if (importProblems.length > 0) return { diagnostics: importProblems, typeSources: [] };
+
+  const program = ts.createProgram({ rootNames: [absolutePath], options, host });
+  const typeProblems: Diagnostic[] = [];
+  for (const d of ts.getPreEmitDiagnostics(program)) {
+    if (d.category !== ts.DiagnosticCategory.Error) continue;
+    const text = ts.flattenDiagnosticMessageText(d.messageText, "\n");
+    const position =
+      d.file && d.start !== undefined
+        ? positionIn(ts, d.file, d.start, d.file === configFile ? displayPath : displayPathOf(d.file.fileName))
+        : undefined;
+    typeProblems.push({ code: catalogue.typeError.code, severity: "error", message: `TS${d.code}: ${text}`, position });
+  }
+  const typeSources = program
+    .getSourceFiles()
+    .filter((f) => f !== configFile && !program.isSourceFileDefaultLibrary(f))
+    .map((f) => resolve(f.fileName));
+  if (typeProblems.length > 0) return { diagnostics: typeProblems, typeSources };
+
+  const hasDefaultExport = configFile.statements.some((s) => ts.isExportAssignment(s) && !s.isExportEquals);
+  if (!hasDefaultExport) {
+    return {
+      diagnostics: [
+        {
+          code: catalogue.noDefaultExport.code,
+          severity: "error",
+          message: catalogue.noDefaultExport.message(),
+          position: { file: displayPath, line: 1, column: 1 },
+        },
+      ],
+      typeSources,
+    };
+  }
+  return { diagnostics: [], typeSources };
+}

@@ -1,0 +1,33 @@
+/**
+ * Per-phase wall-clock timings of one run (load and type-check, validate, plan, render, bundle, write),
+ * for `npm run bench`. Recording is always on and costs a clock read per phase; nothing is printed
+ * unless the CLI is asked to (HOMEGARDEN_TIMINGS names a JSON file to write them to).
+ */
+const phases = new Map<string, number>();
+
+function add(phase: string, ms: number): void {
+  phases.set(phase, (phases.get(phase) ?? 0) + ms);
+}
+
+export function timed<T>(phase: string, work: () => T): T {
+  const start = performance.now();
+  try {
+    return work();
+  } finally {
+    add(phase, performance.now() - start);
+  }
+}
+
+export async function timedAsync<T>(phase: string, work: () => Promise<T>): Promise<T> {
+  const start = performance.now();
+  try {
+    return await work();
+  } finally {
+    add(phase, performance.now() - start);
+  }
+}
+
+/** Milliseconds spent in each phase so far, in the order the phases first ran. */
+export function phaseTimes(): Record<string, number> {
+  return Object.fromEntries([...phases].map(([phase, ms]) => [phase, Math.round(ms * 10) / 10]));
+}
