@@ -51,6 +51,7 @@ export async function renderArtifacts(valid: ValidConfig, plan: ClusterPlan, nod
     renderCluster(plan, {
       secrets: valid.secrets,
       ...(valid.keyring ? { keyring: valid.keyring } : {}),
+      ...(valid.debs ? { debs: valid.debs } : {}),
       ...(nodes ? { nodes } : {}),
     }),
   );

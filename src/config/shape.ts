@@ -144,7 +144,13 @@ export const CLUSTER_SHAPE: Shape = object("a cluster object: `export default de
       prometheus: opt(object("{ listen: string, enums?: boolean }", { listen: req(str), enums: opt(bool) })),
     }),
   ),
-  apt: req(object("apt { linbit: URL, keyring?: path }", { linbit: req(str), keyring: opt(str) })),
+  apt: req(
+    object("apt { linbit?: URL, keyring?: path, debs?: folder }", {
+      linbit: opt(str),
+      keyring: opt(str),
+      debs: opt(str),
+    }),
+  ),
   bench: opt(
     object("bench { fio?, iperf3?, report? }", {
       fio: opt(

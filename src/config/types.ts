@@ -194,14 +194,26 @@ export interface MonitoringConfig {
   prometheus?: { listen: string; enums?: boolean };
 }
 
+/**
+ * Where the nodes get LINBIT's packages. Nodes are air-gapped: point `linbit` at a local mirror,
+ * or vendor the packages themselves with `debs`; with `debs` and no `linbit`, run.sh installs from
+ * the bundle alone (`apt-get --no-download`) and never needs a network.
+ */
 export interface AptConfig {
-  /** LINBIT repository (or a local mirror of it), e.g. "https://packages.linbit.com/public". */
-  linbit: string;
+  /** LINBIT repository or a local mirror of it, e.g. "https://packages.linbit.com/public" or "http://mirror.lan/linbit". */
+  linbit?: string;
   /**
-   * Path (relative to the config module) of the `linbit-keyring.gpg` file to vendor into the bundle.
-   * Without it, run.sh expects the `linbit-keyring` package to be installable from the mirror.
+   * Path (relative to the config module) of the binary `linbit-keyring.gpg` to vendor into the
+   * bundle (installed as /etc/apt/trusted.gpg.d/linbit-keyring.gpg). Without it, run.sh expects
+   * the keyring installed already (`dpkg -i linbit-keyring.deb`).
    */
   keyring?: string;
+  /**
+   * Folder (relative to the config module) of .deb files copied into every bundle's `debs/` and
+   * installed from there: the DRBD/LINSTOR packages, keepalived and whatever they need that the
+   * node lacks.
+   */
+  debs?: string;
 }
 
 export interface FioJobConfig {

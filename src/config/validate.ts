@@ -2,8 +2,6 @@
  * Semantic validation: everything the types cannot say. Collects every finding with the config
  * path of the offending value; the caller turns paths into file positions.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
 import { catalogue } from "../diagnostics/catalogue.js";
 import type { ConfigPath, Diagnostic } from "../diagnostics/diagnostic.js";
 import {
@@ -21,6 +19,9 @@ import { resolveSecret } from "./secrets.js";
 import { CLUSTER_SHAPE, shapeProblems } from "./shape.js";
 import type { BenchNetwork, ClusterConfig, RingLink, SecretSource } from "./types.js";
 import { checkFallbackCoverage, checkTopology } from "./validate-ring.js";
+import { validateApt, type VendoredDeb } from "./validate-apt.js";
+
+export { validAptUrl } from "./validate-apt.js";
 import { ringLinksOf, ringNicCount, topologyOf } from "../plan/topology.js";
 
 export interface ResolvedSecrets {
@@ -36,6 +37,8 @@ export interface ValidConfig {
   secrets: ResolvedSecrets;
   /** Bytes of the vendored LINBIT keyring, when the config names one. */
   keyring?: Buffer;
+  /** Vendored .deb packages (apt.debs), by file name, sorted. */
+  debs?: VendoredDeb[];
   /** SHA-256 of the config module's text (set by the pipeline, which has the text). */
   configSha256?: string;
 }
@@ -439,25 +442,8 @@ export function validateConfig(input: unknown, context: ValidationContext): Vali
       f.add(catalogue.listenInvalid, ["monitoring", "prometheus", "listen"], listen);
   }
 
-  // apt.
-  let keyring: Buffer | undefined;
-  if (!validAptUrl(config.apt.linbit)) f.add(catalogue.urlInvalid, ["apt", "linbit"], config.apt.linbit);
-  if (config.apt.keyring !== undefined) {
-    const path = resolve(dirname(context.configFile), config.apt.keyring);
-    if (!existsSync(path)) f.add(catalogue.keyringMissing, ["apt", "keyring"], config.apt.keyring, "no such file");
-    else {
-      try {
-        keyring = readFileSync(path);
-      } catch (error) {
-        f.add(
-          catalogue.keyringMissing,
-          ["apt", "keyring"],
-          config.apt.keyring,
-          (error as NodeJS.ErrnoException).code ?? "unreadable",
-        );
-      }
-    }
-  }
+  // apt: repository or vendored packages, keyring.
+  const vendored = validateApt(config.apt, context.configFile, f);
 
   // Benchmarks.
   const fio = config.bench?.fio;
@@ -540,7 +526,8 @@ export function validateConfig(input: unknown, context: ValidationContext): Vali
       ringLinks: ringLinks.links,
       linkSubnets,
       secrets: { vrrpPassword: vrrpPassword ?? "" },
-      ...(keyring ? { keyring } : {}),
+      ...(vendored.keyring ? { keyring: vendored.keyring } : {}),
+      ...(vendored.debs ? { debs: vendored.debs } : {}),
     },
     warnings: f.list,
   };
@@ -562,22 +549,4 @@ function checkSecret(
     return undefined;
   }
   return result.value;
-}
-
-/**
- * An apt repository URL that is safe to print into a deb822 `URIs:` field: http(s) or file, written
- * in canonical form (what `new URL` gives back), without credentials (they belong in
- * /etc/apt/auth.conf.d, not in a bundle), query or fragment.
- */
-export function validAptUrl(value: string): boolean {
-  if (!/^[A-Za-z0-9._~%:/@+-]+$/.test(value)) return false;
-  try {
-    const url = new URL(value);
-    if (!["http:", "https:", "file:"].includes(url.protocol)) return false;
-    if (url.username !== "" || url.password !== "" || url.search !== "" || url.hash !== "") return false;
-    const canonical = url.href;
-    return canonical === value || canonical === `${value}/`;
-  } catch {
-    return false;
-  }
 }

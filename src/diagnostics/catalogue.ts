@@ -326,6 +326,23 @@ export const catalogue = {
       `apt URL "${value}" is not a plain http(s) or file URL: write it as the browser would (e.g. "https://packages.linbit.com/public"), without spaces, quotes, credentials, query or fragment`,
   ),
   keyringMissing: entry("HG416", "error", (path: string, why: string) => `keyring file ${path} cannot be read: ${why}`),
+  keyringNotBinary: entry(
+    "HG422",
+    "error",
+    (path: string) =>
+      `keyring file ${path} is not a binary OpenPGP keyring: apt's trusted.gpg.d needs one; convert an armored key with \`gpg --dearmor\``,
+  ),
+  aptSourceMissing: entry(
+    "HG423",
+    "error",
+    () => "apt has neither a LINBIT repository (apt.linbit) nor vendored packages (apt.debs): set at least one",
+  ),
+  debsFolderInvalid: entry(
+    "HG424",
+    "error",
+    (path: string, why: string) => `package folder ${path} cannot be used: ${why}`,
+  ),
+  debFileInvalid: entry("HG425", "error", (name: string, why: string) => `vendored package ${name} ${why}`),
   secretEnvNameInvalid: entry(
     "HG417",
     "error",

@@ -100,7 +100,16 @@ export interface ClusterPlan {
   };
   pveStorage: { id: string; content: string[]; resourceGroup: string; controllers: string[] };
   prometheus?: { listen: string; enums: boolean };
-  apt: { uri: string; suite: string; component: string; keyringPath: string; vendoredKeyring: boolean };
+  apt: {
+    /** The LINBIT repository or mirror; absent when the packages come from the bundle only. */
+    uri?: string;
+    suite: string;
+    component: string;
+    keyringPath: string;
+    vendoredKeyring: boolean;
+    /** File names of the .deb packages carried in every bundle's debs/. */
+    vendoredDebs: string[];
+  };
   bench: PlannedBench;
   steps: PlannedStep[];
 }
@@ -213,11 +222,14 @@ export function buildPlan(valid: ValidConfig): ClusterPlan {
     },
     ...(prometheus ? { prometheus: { listen: prometheus.listen, enums: prometheus.enums ?? false } } : {}),
     apt: {
-      uri: config.apt.linbit.endsWith("/") ? config.apt.linbit : `${config.apt.linbit}/`,
+      ...(config.apt.linbit !== undefined
+        ? { uri: config.apt.linbit.endsWith("/") ? config.apt.linbit : `${config.apt.linbit}/` }
+        : {}),
       suite: `proxmox-${release}`,
       component: "drbd-9",
       keyringPath: LINBIT_KEYRING_PATH,
       vendoredKeyring: valid.keyring !== undefined,
+      vendoredDebs: (valid.debs ?? []).map((d) => d.name),
     },
     bench,
     steps: planSteps(vipManager),

@@ -1,19 +1,20 @@
-/** LINBIT apt source (deb822) and, when vendored, its keyring. */
+/** apt on the node: the LINBIT source (deb822), a vendored keyring, vendored .deb packages. */
 import { MODE_FILE, type Artifact } from "./artifact.js";
 import type { NodeRenderInput } from "./context.js";
 import { headerFor, renderTemplate } from "./engine.js";
 
-export function renderApt({ plan, node, keyring }: NodeRenderInput): Artifact[] {
-  const out: Artifact[] = [
-    {
+export function renderApt({ plan, node, keyring, debs }: NodeRenderInput): Artifact[] {
+  const out: Artifact[] = [];
+  if (plan.apt.uri !== undefined) {
+    out.push({
       node: node.name,
       path: "files/etc/apt/sources.list.d/linbit.sources",
       mode: MODE_FILE,
       source: "apt",
       content: renderTemplate("files/etc/apt/sources.list.d/linbit.sources", { header: headerFor(plan, node), plan }),
-    },
-  ];
-  if (keyring)
+    });
+  }
+  if (keyring) {
     out.push({
       node: node.name,
       path: `files${plan.apt.keyringPath}`,
@@ -21,5 +22,9 @@ export function renderApt({ plan, node, keyring }: NodeRenderInput): Artifact[] 
       source: "apt",
       content: keyring,
     });
+  }
+  for (const deb of debs ?? []) {
+    out.push({ node: node.name, path: `debs/${deb.name}`, mode: MODE_FILE, source: "apt", content: deb.content });
+  }
   return out;
 }

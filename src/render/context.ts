@@ -1,4 +1,5 @@
 import type { ResolvedSecrets } from "../config/validate.js";
+import type { VendoredDeb } from "../config/validate-apt.js";
 import type { ClusterPlan, PlannedNode } from "../plan/plan.js";
 
 /** What every per-node render module gets. */
@@ -8,4 +9,6 @@ export interface NodeRenderInput {
   secrets: ResolvedSecrets;
   /** Bytes of the vendored LINBIT keyring, if any. */
   keyring?: Buffer;
+  /** Vendored .deb packages, if any. */
+  debs?: VendoredDeb[];
 }

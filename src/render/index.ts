@@ -1,5 +1,6 @@
 /** ClusterPlan -> every artifact of every bundle, plus the cluster-wide files. */
 import type { ResolvedSecrets } from "../config/validate.js";
+import type { VendoredDeb } from "../config/validate-apt.js";
 import type { ClusterPlan } from "../plan/plan.js";
 import { renderApt } from "./apt.js";
 import type { Artifact } from "./artifact.js";
@@ -28,6 +29,7 @@ const NODE_RENDERERS: ((input: NodeRenderInput) => Artifact[])[] = [
 export interface RenderOptions {
   secrets: ResolvedSecrets;
   keyring?: Buffer;
+  debs?: VendoredDeb[];
   /** Render only these nodes' bundles (all when undefined). */
   nodes?: string[];
 }
@@ -42,6 +44,7 @@ export function renderNodeArtifacts(plan: ClusterPlan, options: RenderOptions): 
       node,
       secrets: options.secrets,
       ...(options.keyring ? { keyring: options.keyring } : {}),
+      ...(options.debs ? { debs: options.debs } : {}),
     };
     for (const render of NODE_RENDERERS) artifacts.push(...render(input));
   }

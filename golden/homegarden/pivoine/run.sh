@@ -340,6 +340,11 @@ missing_packages() {
   done
 }
 
+# Where packages come from: a LINBIT repository or local mirror (APT_MIRROR=1), and/or the .deb
+# files carried in this bundle's debs/ (BUNDLE_DEBS=1). Without a mirror nothing is downloaded.
+readonly APT_MIRROR=1
+readonly BUNDLE_DEBS=0
+
 # Installs the packages that are missing (none: does nothing).
 install_packages() {
   local missing
@@ -348,7 +353,25 @@ install_packages() {
     note "installed already: $*"
     return 0
   fi
+  if [[ $APT_MIRROR -eq 0 ]]; then
+    if [[ $DRY_RUN -eq 1 ]]; then
+      note "would come from the bundle's debs/: ${missing[*]}"
+      return 0
+    fi
+    die "not installed and not in the bundle's debs/: ${missing[*]} (no repository is configured: add their .deb files to apt.debs)"
+  fi
   run env DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
+}
+
+# Installs every .deb of the bundle when one of the packages is missing; --no-download without a mirror.
+install_bundle_debs() {
+  [[ $BUNDLE_DEBS -eq 1 ]] || return 0
+  if [[ -z "$(missing_packages "$@")" ]]; then
+    return 0
+  fi
+  local debs=("${BUNDLE_DIR}"/debs/*.deb) offline=()
+  [[ $APT_MIRROR -eq 1 ]] || offline=(--no-download)
+  run env DEBIAN_FRONTEND=noninteractive apt-get install -y "${offline[@]}" "${debs[@]}"
 }
 
 # True when PATH has the immutable attribute (chattr +i).
@@ -407,9 +430,10 @@ step_04_linbit_apt() {
 step_05_packages() {
   local packages=(drbd-dkms drbd-utils drbd-reactor linstor-proxmox linstor-controller linstor-satellite linstor-client)
   # Only what is missing; the package lists are refreshed first (the LINBIT source is new).
-  if [[ -n "$(missing_packages proxmox-default-headers "${packages[@]}")" ]]; then
+  if [[ $APT_MIRROR -eq 1 && -n "$(missing_packages proxmox-default-headers "${packages[@]}")" ]]; then
     run apt-get update
   fi
+  install_bundle_debs proxmox-default-headers "${packages[@]}"
   # Headers first, so that drbd-dkms builds the module for the running kernel.
   install_packages proxmox-default-headers
   install_packages "${packages[@]}"

@@ -126,6 +126,11 @@ def fake_apt_get(state):
     if args[0] == "install":
         me = node_state(state)
         for package in args[1:]:
+            if package.endswith(".deb"):
+                # A local package file, as apt takes it: the package name comes first in the file name.
+                if not os.path.isfile(package):
+                    raise Fail(100, f"E: Unsupported file {package} given on commandline")
+                package = os.path.basename(package).split("_")[0]
             if package not in me["packages"]:
                 me["packages"].append(package)
                 if package in PACKAGE_UNITS:
