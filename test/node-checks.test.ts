@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { FakeCluster, mutations, type RunResult } from "./support/fake-node.js";
 import { exampleWith, writeConfig } from "./support/configs.js";
 import { renderConfig } from "./support/render.js";
+import { debianReleaseOf, prometheusProbe } from "../src/plan/checks.js";
 
 interface Check {
   status: "PASS" | "FAIL" | "SKIP";
@@ -236,6 +237,37 @@ describe("run.sh preflight on fresh fake nodes", () => {
     } finally {
       other.cleanup();
     }
+  });
+});
+
+describe("run.sh subcommand usage", () => {
+  test("--json belongs to the checks; step options do not; neither runs anything", async () => {
+    const cluster = new FakeCluster(await renderConfig());
+    try {
+      const apply = await cluster.run("pivoine", ["--json"]);
+      expect(apply.code).toBe(1);
+      expect(apply.output).toContain("run.sh: --json goes with preflight, verify or check");
+      const verify = await cluster.run("pivoine", ["verify", "--from", "01"]);
+      expect(verify.code).toBe(1);
+      expect(verify.output).toContain("run.sh: verify changes nothing and runs no steps");
+      expect(cluster.calls()).toEqual([]);
+    } finally {
+      cluster.cleanup();
+    }
+  });
+});
+
+describe("what the checks probe, from the plan", () => {
+  test("a Prometheus exporter on every address is probed on loopback; a given host as written", () => {
+    expect(prometheusProbe("0.0.0.0:9942")).toEqual({ host: "127.0.0.1", port: 9942 });
+    expect(prometheusProbe(":9942")).toEqual({ host: "127.0.0.1", port: 9942 });
+    expect(prometheusProbe("[::]:9942")).toEqual({ host: "::1", port: 9942 });
+    expect(prometheusProbe("10.100.4.101:9100")).toEqual({ host: "10.100.4.101", port: 9100 });
+  });
+
+  test("Proxmox VE 9 runs on Debian 13, 8 on 12 (LINBIT: PVERS = VERSION_ID - 4)", () => {
+    expect(debianReleaseOf(9)).toBe(13);
+    expect(debianReleaseOf(8)).toBe(12);
   });
 });
 
