@@ -33,7 +33,11 @@ const req = (shape: Shape): Field => ({ shape });
 const opt = (shape: Shape): Field => ({ shape, optional: true });
 const object = (describe: string, fields: Record<string, Field>): Shape => ({ kind: "object", fields, describe });
 
-const interfaceAddress = object("{ iface: string, address: string }", { iface: req(str), address: req(str) });
+const interfaceAddress = object("{ iface: string, address: string, mac?: string }", {
+  iface: req(str),
+  address: req(str),
+  mac: opt(str),
+});
 const linkEnd: Shape = { kind: "tuple", of: [str, str], describe: '["node", "nic"]' };
 const resourceGroup = object("a resource group { name, placeCount, disklessOnRemaining?, drbdOptions? }", {
   name: req(str),
@@ -60,13 +64,14 @@ export const CLUSTER_SHAPE: Shape = object("a cluster object: `export default de
   ),
   nodes: req(
     arrayOf(
-      object("a node { name, management, storage, zfs, vrrpPriority?, ringNics? }", {
+      object("a node { name, management, storage, zfs, vrrpPriority?, ringNics?, ringMacs? }", {
         name: req(str),
         management: req(interfaceAddress),
         storage: req(interfaceAddress),
         zfs: req(object("{ pool: string, mirror: string[] }", { pool: req(str), mirror: req(arrayOf(str)) })),
         vrrpPriority: opt(num),
         ringNics: opt(arrayOf(str)),
+        ringMacs: opt({ kind: "record", of: str }),
       }),
     ),
   ),

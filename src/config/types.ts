@@ -19,6 +19,11 @@ export interface InterfaceAddress {
   iface: string;
   /** This node's address on that interface, with prefix length. */
   address: CidrAddress;
+  /**
+   * The interface's MAC address ("aa:bb:cc:dd:ee:ff"), when you want `run.sh preflight` to check
+   * that the name still belongs to that card (names can move after a hardware change).
+   */
+  mac?: string;
 }
 
 export interface ZfsPoolConfig {
@@ -47,6 +52,11 @@ export interface NodeConfig {
    *   `ringNics[j < i ? j : j - 1]`.
    */
   ringNics?: string[];
+  /**
+   * MAC addresses of this node's ring NICs, by NIC name (`{ enp7s0: "aa:bb:cc:dd:ee:ff" }`), checked
+   * by `run.sh preflight`. Works with explicit `ring.links` and with `ringNics`.
+   */
+  ringMacs?: Record<string, string>;
 }
 
 /** One end of a point-to-point ring link: [node name, NIC name]. */

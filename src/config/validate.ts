@@ -55,6 +55,8 @@ export type ValidationResult =
 // Name rules.
 export const HOSTNAME_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 export const INTERFACE_NAME = /^[A-Za-z0-9_.-]{1,15}$/;
+/** A MAC address as Linux prints it in /sys/class/net/NAME/address (either case accepted). */
+export const MAC_ADDRESS = /^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$/;
 export const LINSTOR_NAME = /^[A-Za-z][A-Za-z0-9_-]{1,47}$/;
 export const ZFS_POOL_NAME = /^[A-Za-z][A-Za-z0-9_.:-]{0,254}$/;
 export const DEVICE_PATH = /^\/dev\/[A-Za-z0-9_.:/-]+$/;
@@ -155,6 +157,8 @@ export function validateConfig(input: unknown, context: ValidationContext): Vali
     for (const net of ["management", "storage"] as const) {
       const { iface, address } = node[net];
       if (!validInterfaceName(iface)) f.add(catalogue.interfaceNameInvalid, ["nodes", i, net, "iface"], iface);
+      const mac = node[net].mac;
+      if (mac !== undefined && !MAC_ADDRESS.test(mac)) f.add(catalogue.macInvalid, ["nodes", i, net, "mac"], mac);
       if (checkHostAddress(address, ["nodes", i, net, "address"])) {
         claimAddress(address, `nodes[${i}].${net}.address`, ["nodes", i, net, "address"]);
         const network = parseHostAddress(address).network;
@@ -356,6 +360,17 @@ export function validateConfig(input: unknown, context: ValidationContext): Vali
       checkTopology(config, ringLinks, planned, f);
     }
   }
+
+  // Pinned MACs of ring NICs: a valid MAC, for a NIC this node really has on the ring.
+  nodes.forEach((node, i) => {
+    const ringNicsOfNode = ringLinks.links.flatMap((l) => [l.a, l.b]).filter(([n]) => n === node.name);
+    for (const [nic, mac] of Object.entries(node.ringMacs ?? {})) {
+      const path: ConfigPath = ["nodes", i, "ringMacs", nic];
+      if (!MAC_ADDRESS.test(mac)) f.add(catalogue.macInvalid, path, mac);
+      else if (linksUsable && !ringNicsOfNode.some(([, n]) => n === nic))
+        f.add(catalogue.ringMacUnknownNic, path, nic, node.name, ringNicsOfNode.map(([, n]) => n).join(", ") || "none");
+    }
+  });
 
   if (linksUsable && f.errors.length === 0 && (ring.routing ?? "routed") === "routed-fallback")
     checkFallbackCoverage(config, ringLinks, planLinks(ringLinks.links, linkSubnets), f);

@@ -97,6 +97,18 @@ export const catalogue = {
     (path: string) => `device "${path}" is not an absolute /dev path of letters, digits, "/", "-", "_", ".", ":"`,
   ),
   mirrorTooSmall: entry("HG113", "error", (n: number) => `a ZFS mirror needs at least 2 devices, ${n} given`),
+  macInvalid: entry(
+    "HG114",
+    "error",
+    (mac: string) =>
+      `"${mac}" is not a MAC address: six pairs of hex digits separated by ":", e.g. "52:54:00:12:34:56"`,
+  ),
+  ringMacUnknownNic: entry(
+    "HG115",
+    "error",
+    (nic: string, node: string, nics: string) =>
+      `ringMacs names ${nic}, which is not a ring NIC of ${node} (its ring NICs: ${nics}): use one of those names`,
+  ),
   devicePathDuplicate: entry("HG109", "error", (path: string) => `device "${path}" is listed twice on this node`),
   clusterNameInvalid: entry(
     "HG110",

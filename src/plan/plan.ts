@@ -32,6 +32,7 @@ import {
 import { fallbackRoutingOf, measureFallbacks, RingGraph } from "./fallback.js";
 import { topologyOf } from "./topology.js";
 import { planSteps, type PlannedStep } from "./steps.js";
+import { nicsOf, type PlannedNic } from "./nics.js";
 
 export interface NodeNetwork extends HostAddress {
   iface: string;
@@ -52,6 +53,8 @@ export interface PlannedNode {
   corosyncAddresses: string[];
   vrrpPriority: number;
   zfs: { pool: string; mirror: string[] };
+  /** Every NIC the config names for this node (management, storage, ring), with pinned MACs. */
+  nics: PlannedNic[];
 }
 
 export interface PlannedResourceGroup {
@@ -170,6 +173,7 @@ export function buildPlan(valid: ValidConfig): ClusterPlan {
       corosyncAddresses: corosyncLinks.map((source) => corosyncAddress(source, management, storage, ringInterfaces)),
       vrrpPriority: node.vrrpPriority ?? defaultVrrpPriority(index),
       zfs: { pool: node.zfs.pool, mirror: [...node.zfs.mirror] },
+      nics: nicsOf(node, ringInterfaces),
     };
   });
 

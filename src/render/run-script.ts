@@ -4,6 +4,7 @@ import type { PlannedStep } from "../plan/steps.js";
 import { MODE_SCRIPT, type Artifact } from "./artifact.js";
 import type { NodeRenderInput } from "./context.js";
 import { promoterPath } from "./drbd-reactor.js";
+import { nodeChecksOf } from "../plan/checks.js";
 import { headerFor, renderTemplate } from "./engine.js";
 
 /** The step name without its number: "01-ring-network" -> "ring-network". */
@@ -47,8 +48,11 @@ export function renderRunScript({ plan, node }: NodeRenderInput): Artifact[] {
     stepId,
     packages: packagesOf(plan),
     promoterPath: promoterPath(plan),
+    checks: nodeChecksOf(plan, node),
   };
   data.stepBody = (step: PlannedStep): string => renderTemplate(`run/steps/${stepName(step)}.sh`, { ...data, step });
+  /** The read-only checks of `run.sh preflight|verify|check`, from templates/run/checks/<name>.sh.eta. */
+  data.checkBody = (name: "preflight" | "verify" | "drift"): string => renderTemplate(`run/checks/${name}.sh`, data);
   return [
     {
       node: node.name,

@@ -47,7 +47,26 @@ export const FAKE_COMMANDS = [
   "mv",
   "cp",
   "install",
+  // Read-only probes of run.sh preflight and verify.
+  "hostname",
+  "pveversion",
+  "arping",
+  "ping",
+  "ip",
+  "corosync-cfgtool",
+  "pvesm",
+  "lsblk",
 ];
+
+/** A fake MAC for NIC number `i` of node number `n` (locally administered, never a real card). */
+export function fakeMac(n: number, i: number): string {
+  return `52:54:00:00:${n.toString(16).padStart(2, "0")}:${i.toString(16).padStart(2, "0")}`;
+}
+
+export interface RunOptions {
+  /** Pass --any-host (default true); false runs the host name check against the fake `hostname`. */
+  anyHost?: boolean;
+}
 
 export interface FakeCall {
   seq: number;
@@ -94,10 +113,33 @@ export class FakeCluster {
     const emptyLinstor = { nodes: {}, storagePools: {}, resourceGroups: {}, resourceDefinitions: {}, filesystems: {} };
     const initial = { nodes: Object.fromEntries(this.nodes.map((n) => [n, emptyNode])), linstor: emptyLinstor };
     writeFileSync(join(this.state, "state.json"), JSON.stringify(initial));
+    const plan = rendered.check.plan;
     const nodes = Object.fromEntries(
-      rendered.check.plan.nodes.map((n) => [n.name, { management: n.management.ip, storage: n.storage.ip }]),
+      plan.nodes.map((n) => [
+        n.name,
+        {
+          management: n.management.ip,
+          storage: n.storage.ip,
+          storageIface: n.storage.iface,
+          storageCidr: n.storage.cidr,
+          ring: n.ringInterfaces.map((r) => r.ip),
+          corosync: n.corosyncAddresses,
+          devices: n.zfs.mirror,
+        },
+      ]),
     );
-    writeFileSync(join(this.state, "cluster.json"), JSON.stringify({ nodes }));
+    const vip = plan.linstor.ha.vip;
+    const vips = [vip.storage, ...(vip.management ? [vip.management] : [])];
+    writeFileSync(
+      join(this.state, "cluster.json"),
+      JSON.stringify({
+        nodes,
+        proxmoxRelease: plan.proxmoxRelease,
+        vips: vips.map((v) => v.ip),
+        vipCidrs: vips.map((v) => v.cidr),
+        prometheusPort: plan.prometheus ? Number(plan.prometheus.listen.split(":").pop()) : null,
+      }),
+    );
     for (const file of rendered.files) {
       if (!this.nodes.some((n) => file.path.startsWith(`${n}/`))) continue;
       const path = join(this.dir, "bundles", file.path);
@@ -120,7 +162,26 @@ export class FakeCluster {
     write("etc/pve/storage.cfg", "dir: local\n\tpath /var/lib/vz\n\tcontent iso,vztmpl,backup\n");
     // What the linstor-controller package and its first start leave behind.
     write("var/lib/linstor/linstordb.mv.db", `bootstrap controller database of ${node}\n`);
-    mkdirSync(join(this.state, "sys", node), { recursive: true });
+    const plan = this.rendered.check.plan;
+    write("etc/os-release", `PRETTY_NAME="Debian GNU/Linux"\nVERSION_ID="${plan.proxmoxRelease + 4}"\nID=debian\n`);
+    // Every NIC the config names, up, with its pinned MAC (or a fake one).
+    const planned = plan.nodes.find((n) => n.name === node)!;
+    planned.nics.forEach((nic, i) => {
+      const dir = join(this.sysfs(node), "class", "net", nic.name);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, "address"), `${nic.mac ?? fakeMac(planned.index, i)}\n`);
+      writeFileSync(join(dir, "operstate"), "up\n");
+    });
+  }
+
+  /** The node's fake /sys (run.sh reads it through HOMEGARDEN_SYSFS). */
+  sysfs(node: string): string {
+    return join(this.state, "sys", node);
+  }
+
+  /** Takes a command away from every fake node (as if its package were not installed). */
+  removeCommand(command: string): void {
+    rmSync(join(this.bin, command));
   }
 
   root(node: string): string {
@@ -181,11 +242,21 @@ export class FakeCluster {
   }
 
   /** Starts the node's run.sh with ARGS (plus --root, --any-host and a wait timeout). */
-  run(node: string, args: string[] = []): Promise<RunResult> {
+  run(node: string, args: string[] = [], options: RunOptions = {}): Promise<RunResult> {
     const script = join(this.bundle(node), "run.sh");
-    const argv = [script, "--root", this.root(node), "--any-host", "--wait-timeout", String(this.waitTimeout), ...args];
-    const [command, commandArgs] = isolatedNetwork ? ["unshare", ["--net", "--", ...argv]] : [argv[0], argv.slice(1)];
-    const child = spawn(command, commandArgs, {
+    // A subcommand (preflight, verify, check) comes first; it takes no --wait-timeout.
+    const [command, rest] = /^[a-z]/.test(args[0] ?? "") ? [[args[0]], args.slice(1)] : [[], args];
+    const argv = [
+      script,
+      ...command,
+      "--root",
+      this.root(node),
+      ...(options.anyHost === false ? [] : ["--any-host"]),
+      ...(command.length ? [] : ["--wait-timeout", String(this.waitTimeout)]),
+      ...rest,
+    ];
+    const [program, programArgs] = isolatedNetwork ? ["unshare", ["--net", "--", ...argv]] : [argv[0], argv.slice(1)];
+    const child = spawn(program, programArgs, {
       env: {
         PATH: `${this.bin}:${process.env.PATH}`,
         HOME: this.dir,
@@ -193,7 +264,7 @@ export class FakeCluster {
         FAKE_STATE: this.state,
         FAKE_NODE: node,
         FAKE_ROOT: this.root(node),
-        HOMEGARDEN_SYSFS: join(this.state, "sys", node),
+        HOMEGARDEN_SYSFS: this.sysfs(node),
       },
       stdio: ["ignore", "pipe", "pipe"],
     });

@@ -45,7 +45,9 @@ declare -A STEP_TITLES=(
   [21-prometheus]='drbd-reactor Prometheus exporter'
 )
 
+COMMAND=apply
 ROOT=/
+JSON=0
 DRY_RUN=0
 LIST=0
 ANY_HOST=0
@@ -55,17 +57,24 @@ WAIT_TIMEOUT=900
 
 usage() {
   cat <<USAGE
-Usage: ./run.sh [options]
-Applies the homegarden bundle of node ${NODE} (cluster ${CLUSTER}) as root.
+Usage: ./run.sh [preflight | verify | check] [options]
+Applies the homegarden bundle of node ${NODE} (cluster ${CLUSTER}) as root; preflight first.
+  preflight           only check that this host is ${NODE} as the config describes it, and that
+                      nothing is in the way (NICs, disks, addresses); changes nothing
+  verify              after applying: the cluster's health as this node sees it; changes nothing
+  check               drift: every file the bundle installs against the node; changes nothing
+  --json              (preflight, verify, check) one JSON document instead of lines
   --list              list this node's steps and whether each is done
   --dry-run           print every command that would change something; change nothing
   --from STEP         run STEP and every later step, even those already done
   --only STEP         run STEP alone, even if already done
-  --root DIR          install files under DIR instead of / (rehearsal, tests)
+  --root DIR          install (or read) files under DIR instead of / (rehearsal, tests)
   --any-host          run on a host whose name is not ${NODE} (rehearsal)
   --wait-timeout SEC  how long to wait for another node's step (default ${WAIT_TIMEOUT})
   -h, --help          this text
 STEP is an id such as 01-ring-network, its number (01) or its name (ring-network).
+preflight, verify and check print one "PASS|FAIL|SKIP name: detail" line per check and exit 1 when
+any check FAILs.
 USAGE
 }
 
@@ -78,8 +87,12 @@ note() {
   printf '    %s\n' "$*"
 }
 
+case "${1:-}" in
+  preflight | verify | check) COMMAND=$1; shift ;;
+esac
 while [[ $# -gt 0 ]]; do
   case "$1" in
+    --json) JSON=1 ;;
     --list) LIST=1 ;;
     --dry-run) DRY_RUN=1 ;;
     --from) FROM=${2:?--from needs a step}; shift ;;
@@ -94,6 +107,12 @@ while [[ $# -gt 0 ]]; do
 done
 
 [[ "$WAIT_TIMEOUT" =~ ^[0-9]+$ ]] || die "--wait-timeout takes whole seconds, not: $WAIT_TIMEOUT"
+if [[ "$COMMAND" == apply && $JSON -eq 1 ]]; then
+  die "--json goes with preflight, verify or check"
+fi
+if [[ "$COMMAND" != apply && ($LIST -eq 1 || $DRY_RUN -eq 1 || -n "$FROM" || -n "$ONLY") ]]; then
+  die "${COMMAND} changes nothing and runs no steps: it takes only --root, --any-host and --json"
+fi
 [[ -d "$ROOT" ]] || die "--root $ROOT is not a directory"
 ROOT=$(cd "$ROOT" && pwd)
 STATE_DIR="${ROOT%/}/var/lib/homegarden/${NODE}"
@@ -130,22 +149,15 @@ fi
 [[ -n "$FROM" ]] && FROM=$(resolve_step "$FROM")
 [[ -n "$ONLY" ]] && ONLY=$(resolve_step "$ONLY")
 
-if [[ $ANY_HOST -eq 0 ]]; then
+# preflight reports the host name as one of its checks; everything else refuses the wrong host.
+if [[ $ANY_HOST -eq 0 && "$COMMAND" != preflight ]]; then
   host=$(hostname -s 2>/dev/null || hostname)
   [[ "$host" == "$NODE" ]] || die "this bundle is for ${NODE}, but this host is ${host}; use ${host}'s bundle (or --any-host to rehearse)"
 fi
-if [[ $DRY_RUN -eq 0 && $EUID -ne 0 ]]; then
+if [[ "$COMMAND" == apply && $DRY_RUN -eq 0 && $EUID -ne 0 ]]; then
   die "run as root (or use --dry-run)"
 fi
 (cd "$BUNDLE_DIR" && sha256sum --quiet --strict -c SHA256SUMS) || die "SHA256SUMS does not match: the bundle was changed or copied incompletely"
-
-if [[ $DRY_RUN -eq 0 ]]; then
-  mkdir -p "$STATE_DIR" "$LOG_DIR"
-  exec 9>"${STATE_DIR}/lock"
-  flock -n 9 || die "another run.sh is running on ${NODE}"
-  exec > >(tee -a "${LOG_DIR}/run.log") 2>&1
-  printf '== %s run.sh %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*"
-fi
 
 # Runs a command that changes the node; with --dry-run, prints it instead.
 run() {
@@ -559,6 +571,418 @@ step_21_prometheus() {
     run systemctl reload drbd-reactor.service
   fi
 }
+
+# Read-only checks (preflight, verify, check): one "PASS|FAIL|SKIP name: detail" line each, or with
+# --json one document at the end.
+REPORT=()
+report() {
+  REPORT+=("$1" "$2" "$3")
+  if [[ $JSON -eq 0 ]]; then
+    printf '%s %s: %s\n' "$1" "$2" "$3"
+  fi
+}
+pass() { report PASS "$@"; }
+fail() { report FAIL "$@"; }
+skip() { report SKIP "$@"; }
+readonly REPORT_JSON='
+import json, sys
+node, command, flat = sys.argv[1], sys.argv[2], sys.argv[3:]
+checks = [{"status": s, "name": n, "detail": d} for s, n, d in zip(flat[0::3], flat[1::3], flat[2::3])]
+failed = sum(c["status"] == "FAIL" for c in checks)
+print(json.dumps({"node": node, "command": command, "ok": failed == 0, "failed": failed, "checks": checks}, indent=2))
+'
+# Prints the JSON document (--json) and returns 1 when any check FAILed.
+finish_report() {
+  local i failed=0
+  for ((i = 0; i < ${#REPORT[@]}; i += 3)); do
+    [[ "${REPORT[i]}" == FAIL ]] && failed=$((failed + 1))
+  done
+  if [[ $JSON -eq 1 ]]; then
+    python3 -c "$REPORT_JSON" "$NODE" "$COMMAND" "${REPORT[@]}"
+  fi
+  [[ $failed -eq 0 ]]
+}
+
+# Preflight: is this the machine the config describes, and is it safe to start? Reads only.
+preflight_checks() {
+  local host
+  host=$(hostname -s 2>/dev/null || hostname)
+  if [[ "$host" == "$NODE" ]]; then
+    pass hostname "this host is ${NODE}"
+  elif [[ $ANY_HOST -eq 1 ]]; then
+    skip hostname "this host is ${host}, not ${NODE} (--any-host)"
+  else
+    fail hostname "this host is ${host}, but the bundle is for ${NODE}: use ${host}'s bundle"
+  fi
+
+  preflight_release
+  preflight_nic vmbr1.3 '' 'management network'
+  preflight_nic enp1s0f1np1 '' 'storage network'
+  preflight_nic enp8s0 '' 'ring link to pivoine'
+  preflight_nic enp9s0 '' 'ring link to dahlia'
+  preflight_zfs_device pool-nvme-01 /dev/nvme0n1
+  preflight_zfs_device pool-nvme-01 /dev/nvme1n1
+  preflight_address vmbr1.3 10.100.3.102 management
+  preflight_address enp1s0f1np1 10.100.4.102 storage
+  preflight_address enp8s0 10.10.0.2 'ring link to pivoine'
+  preflight_address enp9s0 10.10.2.1 'ring link to dahlia'
+
+  local interfaces
+  interfaces=$(target /etc/network/interfaces)
+  if grep -Eq '^[[:space:]]*source[[:space:]]+/etc/network/interfaces\.d/' "$interfaces" 2>/dev/null; then
+    pass interfaces.d "/etc/network/interfaces sources /etc/network/interfaces.d/*"
+  else
+    fail interfaces.d "/etc/network/interfaces does not source /etc/network/interfaces.d/*: add the line 'source /etc/network/interfaces.d/*'"
+  fi
+}
+
+# Debian (/etc/os-release VERSION_ID) and Proxmox VE (pveversion) majors against the contract.
+readonly PROXMOX_RELEASE=9
+readonly DEBIAN_RELEASE=13
+preflight_release() {
+  local os_release version_id="" pve="" major
+  os_release=$(target /etc/os-release)
+  if [[ -r "$os_release" ]]; then
+    version_id=$(sed -n 's/^VERSION_ID="\{0,1\}\([0-9]*\).*/\1/p' "$os_release")
+  fi
+  if [[ "$version_id" == "$DEBIAN_RELEASE" ]]; then
+    pass debian "Debian ${version_id}, as Proxmox VE ${PROXMOX_RELEASE} needs"
+  else
+    fail debian "Debian ${version_id:-unknown} (${os_release}), but the config targets Proxmox VE ${PROXMOX_RELEASE} on Debian ${DEBIAN_RELEASE}"
+  fi
+  if ! command -v pveversion >/dev/null 2>&1; then
+    fail proxmox "pveversion not found: this is not a Proxmox VE host"
+    return 0
+  fi
+  pve=$(pveversion 2>/dev/null) || true
+  major=${pve#pve-manager/}
+  major=${major%%.*}
+  if [[ "$pve" == pve-manager/* && "$major" == "$PROXMOX_RELEASE" ]]; then
+    pass proxmox "${pve%% *}"
+  else
+    fail proxmox "pveversion says '${pve:-nothing}', but the config targets Proxmox VE ${PROXMOX_RELEASE}"
+  fi
+}
+
+# preflight_nic NAME MAC WHAT: the NIC exists (and has MAC, when the config pins one).
+preflight_nic() {
+  local name=$1 mac=$2 what=$3 dir actual
+  dir="${SYSFS}/class/net/${name}"
+  if [[ ! -e "$dir" ]]; then
+    fail "nic ${name}" "missing: no ${dir} (${what})"
+    return 0
+  fi
+  if [[ -z "$mac" ]]; then
+    pass "nic ${name}" "present (${what})"
+    return 0
+  fi
+  actual=$(cat "${dir}/address" 2>/dev/null) || actual=unknown
+  if [[ "${actual,,}" == "${mac,,}" ]]; then
+    pass "nic ${name}" "present with MAC ${mac} (${what})"
+  else
+    fail "nic ${name}" "MAC is ${actual}, but the config pins ${mac} (${what}): a different card has this name"
+  fi
+}
+
+# preflight_zfs_device POOL DEVICE: a block device that no other pool or filesystem uses. A member of
+# POOL passes only while POOL is imported here (a rerun after the zfs-pool step).
+preflight_zfs_device() {
+  local pool=$1 device=$2 listing line path fstype label ours=0 used=""
+  if ! listing=$(lsblk -nPpo PATH,TYPE,FSTYPE,LABEL -- "$device" 2>&1); then
+    fail "zfs device ${device}" "not a block device: ${listing}"
+    return 0
+  fi
+  while IFS= read -r line; do
+    [[ "$line" =~ PATH=\"([^\"]*)\".*FSTYPE=\"([^\"]*)\"\ LABEL=\"([^\"]*)\" ]] || continue
+    path=${BASH_REMATCH[1]} fstype=${BASH_REMATCH[2]} label=${BASH_REMATCH[3]}
+    if [[ "$fstype" == zfs_member && "$label" == "$pool" ]]; then
+      ours=1
+    elif [[ "$fstype" == zfs_member ]]; then
+      used+="${used:+, }${path} is in ZFS pool ${label}"
+    elif [[ -n "$fstype" ]]; then
+      used+="${used:+, }${path} holds ${fstype}${label:+ (${label})}"
+    fi
+  done <<<"$listing"
+  if [[ -n "$used" ]]; then
+    fail "zfs device ${device}" "in use: ${used}"
+  elif [[ $ours -eq 1 ]] && ! zpool list -H -o name "$pool" >/dev/null 2>&1; then
+    fail "zfs device ${device}" "belongs to a pool named ${pool} that is not imported here: zpool import it, or wipe the device"
+  elif [[ $ours -eq 1 ]]; then
+    pass "zfs device ${device}" "in ZFS pool ${pool}, which this config creates"
+  else
+    pass "zfs device ${device}" "block device, no pool or filesystem on it"
+  fi
+}
+
+# preflight_address IFACE IP WHAT: no other host on IFACE's link answers for IP (iputils arping -D,
+# 2 probes, at most 3 s). Without iputils arping, or on a link that is down, it says so and skips.
+preflight_address() {
+  local iface=$1 ip=$2 what=$3 state output status=0
+  if ! command -v arping >/dev/null 2>&1 || ! arping -V 2>&1 | grep -q iputils; then
+    skip "address ${ip}" "not probed: no iputils arping here (apt install iputils-arping) (${what} on ${iface})"
+    return 0
+  fi
+  state=$(cat "${SYSFS}/class/net/${iface}/operstate" 2>/dev/null) || state=missing
+  if [[ "$state" != up ]]; then
+    skip "address ${ip}" "not probed: ${iface} is ${state}, nobody can answer on it (${what})"
+    return 0
+  fi
+  output=$(arping -D -c 2 -w 3 -I "$iface" "$ip" 2>&1) || status=$?
+  case $status in
+    0) pass "address ${ip}" "no other host on ${iface} answers for it (${what})" ;;
+    1) fail "address ${ip}" "another host on ${iface} already uses it: $(grep -m1 -o 'reply from .*\]' <<<"$output" || echo "arping -D got a reply") (${what})" ;;
+    *) skip "address ${ip}" "not probed: arping -D exited ${status}: ${output//$'\n'/ } (${what} on ${iface})" ;;
+  esac
+}
+
+# Verify: the cluster's state as this node sees it, after applying. Reads only.
+readonly CLUSTER_SIZE=3
+readonly COROSYNC_LINK_COUNT=2
+readonly VIPS=(10.100.4.100 10.100.3.100)
+verify_checks() {
+  verify_corosync
+  verify_ping 10.10.0.1 'pivoine enp7s0'
+  verify_ping 10.10.3.1 'pivoine enp8s0'
+  verify_ping 10.10.3.2 'dahlia enp8s0'
+  verify_ping 10.10.2.2 'dahlia enp9s0'
+  verify_linstor
+  verify_database
+  verify_vip
+  verify_pve_storage
+  if tcp_open 127.0.0.1 9942; then
+    pass prometheus 'the drbd-reactor exporter answers at 127.0.0.1:9942'
+  else
+    fail prometheus 'nothing answers at 127.0.0.1:9942: is drbd-reactor running with its prometheus snippet?'
+  fi
+}
+
+# Quorum (pvecm status) with every node, and every knet link to every node up (corosync-cfgtool -s:
+# "LINK ID n" blocks, one "nodeid N: localhost|connected|disconnected|..." line per node).
+verify_corosync() {
+  local status nodes links bad
+  if ! status=$(pvecm status 2>&1); then
+    fail corosync "pvecm status failed: ${status//$'\n'/ }"
+    return 0
+  fi
+  nodes=$(sed -n 's/^Nodes:[[:space:]]*\([0-9]*\).*/\1/p' <<<"$status" | head -n1)
+  if ! grep -Eq '^Quorate:[[:space:]]+Yes' <<<"$status"; then
+    fail corosync "not quorate (pvecm status), ${nodes:-0} of ${CLUSTER_SIZE} nodes"
+  elif [[ "$nodes" != "$CLUSTER_SIZE" ]]; then
+    fail corosync "quorate with ${nodes:-0} of ${CLUSTER_SIZE} nodes"
+  else
+    pass corosync "quorate, ${nodes} of ${CLUSTER_SIZE} nodes"
+  fi
+  if ! status=$(corosync-cfgtool -s 2>&1); then
+    fail "corosync links" "corosync-cfgtool -s failed: ${status//$'\n'/ }"
+    return 0
+  fi
+  links=$(grep -c '^LINK ID' <<<"$status") || true
+  bad=$(awk '/^LINK ID/ { link = $3 } /nodeid/ && $NF != "localhost" && $NF != "connected" { sub(/:$/, "", $2); printf "link %s node %s %s; ", link, ($2 == "" ? $3 : $2), $NF }' <<<"$status")
+  if [[ "$links" != "$COROSYNC_LINK_COUNT" ]]; then
+    fail "corosync links" "${links} knet links up, ${COROSYNC_LINK_COUNT} configured"
+  elif [[ -n "$bad" ]]; then
+    fail "corosync links" "not connected: ${bad%; }"
+  else
+    pass "corosync links" "${links} knet links, every node connected on each"
+  fi
+}
+
+# verify_ping IP WHAT: one bounded ping (1 packet, 1 s).
+verify_ping() {
+  if ping -c 1 -W 1 -n -q "$1" >/dev/null 2>&1; then
+    pass "ring ${1}" "reachable (${2})"
+  else
+    fail "ring ${1}" "no answer to ping (${2})"
+  fi
+}
+
+readonly STORAGE_POOL=sto-pool_zfs-01
+verify_linstor() {
+  local name
+  if ! controller_answers; then
+    fail "linstor controller" "no answer at ${CONTROLLERS}: LINSTOR nodes and storage pools not checked"
+    return 0
+  fi
+  pass "linstor controller" "answers at one of ${CONTROLLERS}"
+  name=pivoine
+  if linstor_says online -- node list --nodes "$name"; then
+    pass "linstor node ${name}" "Online"
+  else
+    fail "linstor node ${name}" "not Online (linstor node list): is linstor-satellite running there?"
+  fi
+  if linstor_says exists -- storage-pool list --nodes "$name" --storage-pools "$STORAGE_POOL"; then
+    pass "storage pool ${name}" "${STORAGE_POOL} present"
+  else
+    fail "storage pool ${name}" "${STORAGE_POOL} missing (linstor storage-pool list)"
+  fi
+  name=petunia
+  if linstor_says online -- node list --nodes "$name"; then
+    pass "linstor node ${name}" "Online"
+  else
+    fail "linstor node ${name}" "not Online (linstor node list): is linstor-satellite running there?"
+  fi
+  if linstor_says exists -- storage-pool list --nodes "$name" --storage-pools "$STORAGE_POOL"; then
+    pass "storage pool ${name}" "${STORAGE_POOL} present"
+  else
+    fail "storage pool ${name}" "${STORAGE_POOL} missing (linstor storage-pool list)"
+  fi
+  name=dahlia
+  if linstor_says online -- node list --nodes "$name"; then
+    pass "linstor node ${name}" "Online"
+  else
+    fail "linstor node ${name}" "not Online (linstor node list): is linstor-satellite running there?"
+  fi
+  if linstor_says exists -- storage-pool list --nodes "$name" --storage-pools "$STORAGE_POOL"; then
+    pass "storage pool ${name}" "${STORAGE_POOL} present"
+  else
+    fail "storage pool ${name}" "${STORAGE_POOL} missing (linstor storage-pool list)"
+  fi
+}
+
+# The controller database (drbdadm status): every disk UpToDate (or Diskless), every peer connected,
+# and exactly one Primary (drbd-reactor's promoter runs the controller there).
+DB_PRIMARY=""
+verify_database() {
+  local status bad primaries
+  DB_PRIMARY=""
+  if ! status=$(db_status); then
+    fail "database ${DB_RESOURCE}" "drbdadm status ${DB_RESOURCE} failed: not defined or not up on ${NODE}"
+    fail promoter "cannot tell where ${DB_RESOURCE} is Primary"
+    return 0
+  fi
+  bad=$(awk -v node="$NODE" 'NR == 1 { peer = node } /^  [^ ]+ (role|connection):/ { peer = $1 }
+    /connection:/ { for (i = 1; i <= NF; i++) if ($i ~ /^connection:/) printf "%s %s; ", peer, $i }
+    { for (i = 1; i <= NF; i++) if ($i ~ /^(peer-)?disk:/ && $i !~ /:(UpToDate|Diskless)$/) printf "%s %s; ", peer, $i }' <<<"$status")
+  if [[ -n "$bad" ]]; then
+    fail "database ${DB_RESOURCE}" "${bad%; }"
+  else
+    pass "database ${DB_RESOURCE}" "UpToDate on its replicas, every peer connected"
+  fi
+  primaries=$(awk -v node="$NODE" 'NR == 1 && /role:Primary/ { print node } /^  [^ ]+ role:Primary/ { print $1 }' <<<"$status")
+  if [[ $(grep -c . <<<"$primaries") -eq 1 ]]; then
+    DB_PRIMARY=$primaries
+    if systemctl is-active --quiet drbd-reactor.service; then
+      pass promoter "${DB_RESOURCE} Primary on ${DB_PRIMARY} only; drbd-reactor runs here"
+    else
+      fail promoter "${DB_RESOURCE} Primary on ${DB_PRIMARY} only, but drbd-reactor is not running here"
+    fi
+  else
+    fail promoter "${DB_RESOURCE} Primary on $(grep -c . <<<"$primaries") nodes (${primaries//$'\n'/ }), not exactly one"
+  fi
+}
+
+# The VIPs sit on the node running the controller (the database's Primary) and nowhere else.
+verify_vip() {
+  local addresses vip here
+  if [[ -z "$DB_PRIMARY" ]]; then
+    fail vip "no single controller node to hold ${VIPS[*]}"
+    return 0
+  fi
+  addresses=$(ip -o -4 addr show 2>/dev/null) || addresses=""
+  for vip in "${VIPS[@]}"; do
+    here=0
+    grep -Eq "[[:space:]]inet ${vip//./\\.}/" <<<"$addresses" && here=1
+    if [[ "$DB_PRIMARY" == "$NODE" && $here -eq 1 ]]; then
+      pass "vip ${vip}" "held here, where the controller runs"
+    elif [[ "$DB_PRIMARY" == "$NODE" ]]; then
+      fail "vip ${vip}" "not held here, though the controller runs here"
+    elif [[ $here -eq 1 ]]; then
+      fail "vip ${vip}" "held here, but the controller runs on ${DB_PRIMARY}"
+    else
+      pass "vip ${vip}" "not here; the controller runs on ${DB_PRIMARY}"
+    fi
+  done
+  if [[ "$DB_PRIMARY" != "$NODE" ]]; then
+    if tcp_open "${VIPS[0]}" 3370; then
+      pass "vip controller" "the LINSTOR controller answers at ${VIPS[0]}:3370"
+    else
+      fail "vip controller" "nothing answers at ${VIPS[0]}:3370: the VIP is not on ${DB_PRIMARY}, or its controller is down"
+    fi
+  fi
+}
+
+readonly PVE_STORAGE=linstor
+# pvesm status --storage ID: a header line, then "ID drbd active|inactive ...".
+verify_pve_storage() {
+  local status state
+  if ! status=$(pvesm status --storage "$PVE_STORAGE" 2>&1); then
+    fail "pve storage ${PVE_STORAGE}" "pvesm status failed: ${status//$'\n'/ }"
+    return 0
+  fi
+  state=$(awk -v id="$PVE_STORAGE" '$1 == id && $2 == "drbd" { print $3 }' <<<"$status")
+  if [[ "$state" == active ]]; then
+    pass "pve storage ${PVE_STORAGE}" "drbd storage active"
+  else
+    fail "pve storage ${PVE_STORAGE}" "drbd storage ${state:-not listed} (pvesm status)"
+  fi
+}
+
+# Drift check: every file the bundle installs (files/, with the modes of MANIFEST.json) against the
+# node under --root; in the snippet directories also files the bundle does not install. Reads only.
+# Directory and the file names its reader loads.
+readonly SNIPPET_DIRS=(etc/drbd-reactor.d '*.toml' etc/systemd/system/linstor-satellite.service.d '*.conf')
+readonly MANIFEST_FILES='
+import json, sys
+with open(sys.argv[1]) as f:
+    manifest = json.load(f)
+for entry in manifest["files"]:
+    if entry["path"].startswith("files/"):
+        print(entry["path"][len("files/"):] + "\t" + entry["mode"])
+'
+drift_checks() {
+  local listing rel mode dst actual dir pattern name i
+  local -A installed=()
+  listing=$(python3 -c "$MANIFEST_FILES" "${BUNDLE_DIR}/MANIFEST.json") || die "cannot read ${BUNDLE_DIR}/MANIFEST.json"
+  while IFS=$'\t' read -r rel mode; do
+    [[ -n "$rel" ]] || continue
+    installed[$rel]=1
+    dst=$(target "/${rel}")
+    if [[ ! -e "$dst" && ! -L "$dst" ]]; then
+      fail "file /${rel}" "missing"
+    elif [[ -L "$dst" || ! -f "$dst" ]]; then
+      fail "file /${rel}" "changed: not a regular file"
+    elif ! cmp -s "${BUNDLE_DIR}/files/${rel}" "$dst"; then
+      fail "file /${rel}" "changed: content differs from the bundle"
+    elif actual=$(stat -c %a "$dst") && [[ "$actual" != "${mode#0}" ]]; then
+      fail "file /${rel}" "changed: mode 0${actual}, the bundle says ${mode}"
+    else
+      pass "file /${rel}" "as in the bundle (${mode})"
+    fi
+  done <<<"$listing"
+  for ((i = 0; i < ${#SNIPPET_DIRS[@]}; i += 2)); do
+    dir=${SNIPPET_DIRS[i]} pattern=${SNIPPET_DIRS[i + 1]}
+    [[ -d "${BUNDLE_DIR}/files/${dir}" && -d "$(target "/${dir}")" ]] || continue
+    while IFS= read -r name; do
+      [[ -n "$name" && -z "${installed[${dir}/${name}]:-}" ]] || continue
+      fail "file /${dir}/${name}" "added: not in the bundle, and every ${pattern} in /${dir} is loaded"
+    done < <(find "$(target "/${dir}")" -mindepth 1 -maxdepth 1 -name "$pattern" -printf '%f\n' | LC_ALL=C sort)
+  done
+}
+
+check_checks() {
+  drift_checks
+}
+
+if [[ "$COMMAND" != apply ]]; then
+  "${COMMAND}_checks"
+  if finish_report; then exit 0; fi
+  exit 1
+fi
+
+# A normal run starts with the preflight checks, before anything changes; any FAIL stops it here.
+PREFLIGHT_OUTPUT=$(preflight_checks && finish_report) || {
+  printf '%s\n' "$PREFLIGHT_OUTPUT"
+  die "preflight failed (the FAIL lines above); nothing was changed. Fix those and rerun; ./run.sh preflight runs the checks alone"
+}
+printf '== preflight\n%s\n' "$PREFLIGHT_OUTPUT"
+
+if [[ $DRY_RUN -eq 0 ]]; then
+  mkdir -p "$STATE_DIR" "$LOG_DIR"
+  exec 9>"${STATE_DIR}/lock"
+  flock -n 9 || die "another run.sh is running on ${NODE}"
+  printf '== %s run.sh %s\n== preflight\n%s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*" "$PREFLIGHT_OUTPUT" >>"${LOG_DIR}/run.log"
+  exec > >(tee -a "${LOG_DIR}/run.log") 2>&1
+fi
 
 should_run() {
   local step=$1

@@ -7,8 +7,18 @@ Every call appends one JSON line to $FAKE_STATE/calls.jsonl: {seq, node, cmd, ar
 State lives in $FAKE_STATE/state.json, shared by the three simulated nodes and guarded by a lock:
   cluster-wide: LINSTOR objects (one controller database), the Proxmox cluster, DRBD filesystems;
   per node ($FAKE_NODE): systemd units, packages, ZFS pools, DRBD role, file attributes, kernel.
-Nothing here touches the host: no network (the TCP probe is answered from state), no chattr, no
-mount, no zpool. A queued failure (state["failOnce"]) makes the first matching call exit 1.
+Nothing here touches the host: no network (the TCP probe, ping and arping are answered from state),
+no chattr, no mount, no zpool. A queued failure (state["failOnce"]) makes the first matching call
+exit 1.
+
+Healthy by default; a test breaks the world through state (see FakeCluster.updateState):
+  nodes[N].hostname          what `hostname` says on N (default N)
+  nodes[N].pveRelease        Proxmox VE major of `pveversion` (default: the plan's)
+  nodes[N].disks[DEV]        {"missing": true} or {"fstype": F, "label": L}: what lsblk sees on DEV
+  nodes[N].vipHeld           whether N holds the VIPs (default: N is the database's Primary)
+  arpConflicts[IP]           MAC of another host that answers arping -D for IP
+  unreachable                list of addresses that do not answer ping
+  corosyncDown               list of node names whose knet links are disconnected
 """
 import fcntl
 import json
@@ -178,12 +188,142 @@ def fake_timeout(state):
 
 
 def probe_open(state, host, port):
-    for name, n in cluster_config()["nodes"].items():
+    config = cluster_config()
+    if port == config["prometheusPort"] and host in ("127.0.0.1", "::1"):
+        return unit(state, "drbd-reactor")["active"]
+    if port == 3370 and host == config["vips"][0]:
+        return any(
+            vip_held(state, name) and unit(state, "linstor-controller", name)["active"] for name in config["nodes"]
+        )
+    for name, n in config["nodes"].items():
         if port == 8006 and host == n["management"]:
             return True
         if port == 3366 and host == n["storage"]:
             return unit(state, "linstor-satellite", name)["active"]
     return False
+
+
+# ---------------------------------------------------------------- host, NICs, addresses
+
+
+def fake_hostname(state):
+    out(node_state(state).get("hostname", NODE))
+    return 0, False
+
+
+def fake_pveversion(state):
+    release = node_state(state).get("pveRelease", cluster_config()["proxmoxRelease"])
+    out(f"pve-manager/{release}.0.3/c1689ccb1065a83b (running kernel: 6.14.8-2-pve)")
+    return 0, False
+
+
+def fake_arping(state):
+    # iputils arping: -V prints the version; -D -c N -w S -I IFACE ADDR is duplicate address detection.
+    if ARGV == ["-V"]:
+        out("arping from iputils 20240905")
+        return 0, False
+    if "-D" not in ARGV or "-I" not in ARGV:
+        raise Fail(2, f"only duplicate address detection is expected, not: arping {' '.join(ARGV)}")
+    iface, address = ARGV[ARGV.index("-I") + 1], ARGV[-1]
+    out(f"ARPING {address} from 0.0.0.0 {iface}")
+    mac = state.get("arpConflicts", {}).get(address)
+    if mac:
+        out(f"Unicast reply from {address} [{mac.upper()}]  0.712ms")
+        out("Sent 1 probes (1 broadcast(s))\nReceived 1 response(s)")
+        return 1, False
+    out("Sent 2 probes (2 broadcast(s))\nReceived 0 response(s)")
+    return 0, False
+
+
+def fake_ping(state):
+    if "-c" not in ARGV or "-W" not in ARGV:
+        raise Fail(2, f"only bounded pings are expected, not: ping {' '.join(ARGV)}")
+    address = ARGV[-1]
+    known = any(address in n["ring"] for n in cluster_config()["nodes"].values())
+    if known and address not in state.get("unreachable", []):
+        out(f"1 packets transmitted, 1 received, 0% packet loss")
+        return 0, False
+    out(f"1 packets transmitted, 0 received, 100% packet loss")
+    return 1, False
+
+
+def vip_held(state, name):
+    me = node_state(state, name)
+    return me.get("vipHeld", me["drbdRole"] == "Primary")
+
+
+def fake_ip(state):
+    if ARGV[:4] != ["-o", "-4", "addr", "show"]:
+        raise Fail(1, f"only `ip -o -4 addr show` is expected, not: ip {' '.join(ARGV)}")
+    config = cluster_config()
+    mine = config["nodes"][NODE]
+    lines = [("lo", "127.0.0.1/8"), (mine["storageIface"], mine["storageCidr"])]
+    if vip_held(state, NODE):
+        lines += [(mine["storageIface"], vip) for vip in config["vipCidrs"]]
+    for i, (dev, cidr) in enumerate(lines, 1):
+        out(f"{i}: {dev}    inet {cidr} scope global {dev}\\       valid_lft forever preferred_lft forever")
+    return 0, False
+
+
+def fake_corosync_cfgtool(state):
+    if ARGV != ["-s"]:
+        raise Fail(1, f"unexpected corosync-cfgtool {' '.join(ARGV)}")
+    cluster = state.get("pve")
+    if not cluster or NODE not in cluster["members"]:
+        out("Could not initialize corosync configuration API error 2")
+        return 1, False
+    config = cluster_config()
+    names = list(config["nodes"])
+    down = state.get("corosyncDown", [])
+    out(f"Local node ID {names.index(NODE) + 1}, transport knet")
+    for link, address in enumerate(config["nodes"][NODE]["corosync"]):
+        out(f"LINK ID {link} udp\n\taddr\t= {address}\n\tstatus:")
+        for nodeid, name in enumerate(names, 1):
+            if name == NODE:
+                status = "localhost"
+            elif name in cluster["members"] and name not in down and NODE not in down:
+                status = "connected"
+            else:
+                status = "disconnected"
+            out(f"\t\tnodeid: {nodeid:2d}:\t{status}")
+    return 0, False
+
+
+def fake_pvesm(state):
+    if ARGV[:2] != ["status", "--storage"]:
+        raise Fail(1, f"unexpected pvesm {' '.join(ARGV)}")
+    storage = ARGV[2]
+    try:
+        with open(os.path.join(ROOT, "etc/pve/storage.cfg")) as f:
+            defined = f"drbd: {storage}" in f.read().splitlines()
+    except FileNotFoundError:
+        defined = False
+    if not defined:
+        err(f"storage '{storage}' does not exist")
+        return 255, False
+    active = controller_up(state) and unit(state, "linstor-satellite")["active"]
+    out("Name             Type     Status           Total            Used       Available        %")
+    out(f"{storage:<16} drbd     {'active' if active else 'inactive':<8}     104857600         1048576       103809024    1.00%")
+    return 0, False
+
+
+def fake_lsblk(state):
+    # lsblk -nPpo PATH,TYPE,FSTYPE,LABEL -- DEVICE: the disk, then its partitions.
+    device = ARGV[-1]
+    me = node_state(state)
+    disk = me.get("disks", {}).get(device, {})
+    if disk.get("missing") or device not in cluster_config()["nodes"][NODE]["devices"]:
+        err(f"{device}: not a block device")
+        return 32, False
+    pool = next((name for name, layout in me["zpools"].items() if device in layout), None)
+    out(f'PATH="{device}" TYPE="disk" FSTYPE="" LABEL=""')
+    if pool is not None:
+        # zpool create on a whole disk partitions it: part 1 holds the pool, part 9 is reserved.
+        out(f'PATH="{device}p1" TYPE="part" FSTYPE="zfs_member" LABEL="{pool}"')
+        out(f'PATH="{device}p9" TYPE="part" FSTYPE="" LABEL=""')
+    elif disk.get("fstype"):
+        out(f'PATH="{device}p1" TYPE="part" FSTYPE="{disk["fstype"]}" LABEL="{disk.get("label", "")}"')
+    return 0, False
 
 
 # ---------------------------------------------------------------- ZFS, files, mounts
@@ -610,6 +750,14 @@ HANDLERS = {
     "pvecm": fake_pvecm,
     "drbdadm": fake_drbdadm,
     "linstor": fake_linstor,
+    "hostname": fake_hostname,
+    "pveversion": fake_pveversion,
+    "arping": fake_arping,
+    "ping": fake_ping,
+    "ip": fake_ip,
+    "corosync-cfgtool": fake_corosync_cfgtool,
+    "pvesm": fake_pvesm,
+    "lsblk": fake_lsblk,
     # Real file commands, recorded on the way (the seed's mv/cp of the controller database).
     "mv": passthrough("/bin/mv"),
     "cp": passthrough("/bin/cp"),
@@ -617,7 +765,16 @@ HANDLERS = {
 }
 
 # Calls that only read: never counted as changes even when a handler is reached.
-READ_ONLY = {"dpkg-query", "mountpoint", "lsattr", "blkid", "timeout"}
+READ_ONLY = {"dpkg-query", "mountpoint", "lsattr", "blkid", "timeout"} | {
+    "hostname",
+    "pveversion",
+    "arping",
+    "ping",
+    "ip",
+    "corosync-cfgtool",
+    "pvesm",
+    "lsblk",
+}
 
 
 def main():

@@ -1,0 +1,83 @@
+/**
+ * What a node's read-only checks look at (`run.sh preflight`, `run.sh verify`, `run.sh check`),
+ * derived from the plan. Pure: the shell that runs the checks lives in templates/run/checks/.
+ */
+import type { ClusterPlan, PlannedNode } from "./plan.js";
+
+/** An address this node will carry, probed for a duplicate on its link before anything changes. */
+export interface OwnAddress {
+  iface: string;
+  ip: string;
+  what: string;
+}
+
+/** Another node's ring address, pinged by `verify`. */
+export interface PeerAddress {
+  node: string;
+  ip: string;
+  what: string;
+}
+
+export interface NodeChecks {
+  /** Debian major release that goes with the targeted Proxmox VE release (PVE 9 = Debian 13). */
+  debianRelease: number;
+  ownAddresses: OwnAddress[];
+  peerRingAddresses: PeerAddress[];
+  /** The VIP addresses (plain IPs) that must sit on the node whose DRBD holds the controller database. */
+  vips: string[];
+  /** Where the drbd-reactor Prometheus exporter answers, when the config enables it. */
+  prometheus?: { host: string; port: number };
+  /**
+   * Directories whose every file a service reads (drop-in and snippet directories): a file there
+   * that the bundle does not install changes behaviour, so `check` reports it as added (only for
+   * the directories the bundle installs into).
+   */
+  snippetDirs: readonly SnippetDir[];
+}
+
+/** A directory and the names in it that its reader loads, e.g. every `*.toml`. */
+export interface SnippetDir {
+  dir: string;
+  pattern: string;
+}
+
+/** drbd-reactor loads every `*.toml` of its snippets directory, systemd every `*.conf` drop-in. */
+export const SNIPPET_DIRS: readonly SnippetDir[] = [
+  { dir: "etc/drbd-reactor.d", pattern: "*.toml" },
+  { dir: "etc/systemd/system/linstor-satellite.service.d", pattern: "*.conf" },
+];
+
+/** Debian major = Proxmox VE major + 4 (LINBIT's `PVERS=$(( VERSION_ID - 4 ))`). */
+export function debianReleaseOf(proxmoxRelease: number): number {
+  return proxmoxRelease + 4;
+}
+
+/** "0.0.0.0:9942" and ":9942" are probed on 127.0.0.1; "[::]:9942" on ::1; any other host as written. */
+export function prometheusProbe(listen: string): { host: string; port: number } {
+  const at = listen.lastIndexOf(":");
+  const host = listen.slice(0, at).replace(/^\[(.*)\]$/, "$1");
+  const port = Number(listen.slice(at + 1));
+  if (host === "" || host === "0.0.0.0") return { host: "127.0.0.1", port };
+  if (host === "::") return { host: "::1", port };
+  return { host, port };
+}
+
+export function nodeChecksOf(plan: ClusterPlan, node: PlannedNode): NodeChecks {
+  const ownAddresses: OwnAddress[] = [
+    { iface: node.management.iface, ip: node.management.ip, what: "management" },
+    { iface: node.storage.iface, ip: node.storage.ip, what: "storage" },
+    ...node.ringInterfaces.map((r) => ({ iface: r.nic, ip: r.ip, what: `ring link to ${r.peer.node}` })),
+  ];
+  const peerRingAddresses = plan.nodes
+    .filter((n) => n.name !== node.name)
+    .flatMap((n) => n.ringInterfaces.map((r) => ({ node: n.name, ip: r.ip, what: `${n.name} ${r.nic}` })));
+  const vip = plan.linstor.ha.vip;
+  return {
+    debianRelease: debianReleaseOf(plan.proxmoxRelease),
+    ownAddresses,
+    peerRingAddresses,
+    vips: [vip.storage.ip, ...(vip.management ? [vip.management.ip] : [])],
+    ...(plan.prometheus ? { prometheus: prometheusProbe(plan.prometheus.listen) } : {}),
+    snippetDirs: SNIPPET_DIRS,
+  };
+}
