@@ -6,7 +6,7 @@
  */
 import { readdirSync, readFileSync, writeFileSync, mkdirSync, cpSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { main } from "../src/cli/main.js";
+import { cli } from "./support/cli.js";
 import { catalogue } from "../src/diagnostics/catalogue.js";
 import { TEST_ENV, tempDir } from "./support/render.js";
 import { snapshotTree } from "./support/tree.js";
@@ -44,13 +44,6 @@ const cases = readdirSync(CORPUS)
   .filter((f) => f.endsWith(".config.ts"))
   .sort()
   .map(readCase);
-
-async function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env, cwd });
-  return { code, stdout, stderr };
-}
 
 /** The head line of every diagnostic in text output: file:line:col severity CODE message. */
 const HEAD = /^(\S+):(\d+):(\d+) (error|warning) (HG\d{3}) (.*)$/;

@@ -6,16 +6,9 @@
 import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { main } from "../src/cli/main.js";
+import { cli } from "./support/cli.js";
 import { benchRun, FIO_JOBS, type BenchRun } from "./support/bench-results.js";
-import { TEST_ENV, tempDir } from "./support/render.js";
-
-async function cli(args: string[], cwd: string) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: TEST_ENV, cwd });
-  return { code, stdout, stderr };
-}
+import { tempDir } from "./support/render.js";
 
 /** A fresh copy of the real results, so a test may add or break files. */
 function copyResults(results: string): string {

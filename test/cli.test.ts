@@ -2,17 +2,10 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { main } from "../src/cli/main.js";
+import { cli } from "./support/cli.js";
 import { packageRoot } from "../src/paths.js";
 import { exampleWith, lineOf, writeConfig, EXAMPLE_SOURCE } from "./support/configs.js";
 import { TEST_ENV, tempDir } from "./support/render.js";
-
-async function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv = TEST_ENV) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env, cwd });
-  return { code, stdout, stderr };
-}
 
 function snapshotTree(dir: string): Record<string, string> {
   const out: Record<string, string> = {};

@@ -3,17 +3,10 @@ import { printable, catalogue } from "../src/diagnostics/catalogue.js";
 import { formatDiagnostic } from "../src/diagnostics/diagnostic.js";
 import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { main } from "../src/cli/main.js";
+import { cli } from "./support/cli.js";
 import { MODE_SECRET } from "../src/render/artifact.js";
 import { exampleWith, lineOf, writeConfig } from "./support/configs.js";
-import { renderConfig, TEST_ENV, TEST_VRRP_PASSWORD, tempDir } from "./support/render.js";
-
-async function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv = TEST_ENV) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env, cwd });
-  return { code, stdout, stderr };
-}
+import { renderConfig, TEST_VRRP_PASSWORD, tempDir } from "./support/render.js";
 
 describe("diagnostic text", () => {
   test("head line, then the source line and a caret under the column", () => {

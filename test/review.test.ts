@@ -2,17 +2,10 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { main } from "../src/cli/main.js";
+import { cli } from "./support/cli.js";
 import { packageRoot } from "../src/paths.js";
 import { topologySvg } from "../src/render/topology.js";
-import { renderConfig, TEST_ENV, TEST_VRRP_PASSWORD, tempDir } from "./support/render.js";
-
-async function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv = TEST_ENV) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env, cwd });
-  return { code, stdout, stderr };
-}
+import { renderConfig, TEST_VRRP_PASSWORD, tempDir } from "./support/render.js";
 
 /** Parses XML with Python's expat-based parser; returns the element tags and texts as JSON. */
 function parseXml(xml: string): { tags: string[]; texts: string[]; attrs: Record<string, string>[] } {

@@ -5,18 +5,11 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { main } from "../src/cli/main.js";
+import { cli } from "./support/cli.js";
 import { packageRoot } from "../src/paths.js";
 import { cacheDirFromEnv, openTypecheckCache } from "../src/config/typecheck-cache.js";
 import { EXAMPLE_SOURCE, exampleWith, lineOf, writeConfig } from "./support/configs.js";
 import { TEST_ENV, TEST_VRRP_PASSWORD, tempDir } from "./support/render.js";
-
-async function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env, cwd });
-  return { code, stdout, stderr };
-}
 
 function tree(dir: string): Record<string, string> {
   const out: Record<string, string> = {};

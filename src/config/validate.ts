@@ -122,7 +122,6 @@ export function validateConfig(input: unknown, context: ValidationContext): Vali
   if (!checkShape(input, f)) return { ok: false, diagnostics: f.list };
   const config = input;
   const nodes = config.nodes;
-  const nodeNames = nodes.map((n) => n.name);
 
   if (!CLUSTER_NAME.test(config.name)) f.add(catalogue.clusterNameInvalid, ["name"], config.name);
   if (nodes.length < 3) f.add(catalogue.tooFewNodes, ["nodes"], nodes.length);
