@@ -54,10 +54,10 @@ beforeAll(async () => {
 }, 180_000);
 
 describe("the bundle's scripts produce real results", () => {
-  test("run-fio.sh writes one fio json+ file per job, on the --target path, and copies bench.json", () => {
+  test("run-fio.sh writes one fio json+ file per job, on the --target path, and copies its bench.json as bench-pivoine.json", () => {
     const names = readdirSync(bench.results);
     expect(names.filter((n) => n.startsWith("fio-")).sort()).toEqual(FIO_JOBS.map((j) => `fio-${j}.json`).sort());
-    expect(names).toContain("bench.json");
+    expect(names).toContain("bench-pivoine.json");
     expect(existsSync(bench.fioTarget)).toBe(true);
     expect(existsSync(bench.configFioFile)).toBe(false);
     // fio echoes the options it ran with: the async job really ran libaio at depth 16, O_DIRECT.
@@ -68,7 +68,7 @@ describe("the bundle's scripts produce real results", () => {
   });
 
   test("iperf3-client.sh measured pivoine's every path, bound to its own address on each network", () => {
-    const settings = readJson(join(bench.results, "bench.json"));
+    const settings = readJson(join(bench.results, "bench-pivoine.json"));
     const mine = settings.iperf3.paths.filter((p: { from: string }) => p.from === "pivoine");
     // 2 ring links, then petunia and dahlia on storage and on management.
     expect(mine).toHaveLength(6);
@@ -116,8 +116,10 @@ describe("homegarden bench report", () => {
       expect(row[4]).toBe(String(lineRate));
       expect(row[5]).toBe(`${((gbps / lineRate) * 100).toFixed(1)}%`);
     }
-    // The other nodes' paths were not run here: listed, not silently dropped.
-    expect(report).toContain("`iperf3-dahlia-to-petunia-storage.json`: not measured");
+    // The other nodes' results did not arrive here: named, not silently dropped.
+    expect(report).toContain("`bench-dahlia.json`: not measured");
+    expect(report).toContain("`bench-petunia.json`: not measured");
+    expect(report).not.toContain("`bench-pivoine.json`: not measured");
   });
 
   test("the SVG charts parse as XML and hold one mark per result", async () => {
@@ -138,11 +140,11 @@ describe("homegarden bench report", () => {
 
   test("flags a sync write above the p99 limit and a pair below its share of line rate, exit 1", async () => {
     const dir = copyResults(bench.results);
-    const settings = readJson(join(dir, "bench.json"));
+    const settings = readJson(join(dir, "bench-pivoine.json"));
     // Thresholds no real machine meets (1 ns, 1 Pbit/s) or always meets (1 kbit/s), whatever its speed.
     settings.report = { minShareOfLineRate: 0.5, syncWriteP99Ms: 0.000001 };
     for (const path of settings.iperf3.paths) path.lineRateGbps = path.network === "storage" ? 1e6 : 1e-6;
-    writeFileSync(join(dir, "bench.json"), JSON.stringify(settings));
+    writeFileSync(join(dir, "bench-pivoine.json"), JSON.stringify(settings));
     const result = await cli(["bench", "report", dir], dir);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/fio sync-write: p99 write latency [0-9.]+ ms is above the 0.000001 ms limit/);
@@ -158,9 +160,9 @@ describe("homegarden bench report", () => {
 
   test("generous thresholds: no findings, exit 0", async () => {
     const dir = copyResults(bench.results);
-    const settings = readJson(join(dir, "bench.json"));
+    const settings = readJson(join(dir, "bench-pivoine.json"));
     settings.report = { minShareOfLineRate: 0.000001, syncWriteP99Ms: 60000 };
-    writeFileSync(join(dir, "bench.json"), JSON.stringify(settings));
+    writeFileSync(join(dir, "bench-pivoine.json"), JSON.stringify(settings));
     const result = await cli(["bench", "report", dir, "--out", dir], dir);
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
@@ -210,7 +212,12 @@ describe("bench report rejects bad input, naming the file, and writes nothing", 
       (real) => real.replace(/"error" : 0/, '"error" : 5'),
       /HG512 .*fio-rand-write\.json: fio reported an error: job rand-write ended with error 5/,
     ],
-    ["truncated bench.json", "bench.json", (real) => real.slice(0, 40), /HG510 .*bench\.json is not valid JSON/],
+    [
+      "truncated bench-pivoine.json",
+      "bench-pivoine.json",
+      (real) => real.slice(0, 40),
+      /HG510 .*bench-pivoine\.json is not valid JSON/,
+    ],
   ];
   test.each(cases)("%s", async (_what, file, breakIt, message) => {
     const dir = copyResults(bench.results);
@@ -232,21 +239,21 @@ describe("bench report rejects bad input, naming the file, and writes nothing", 
     expect(result.stderr).toContain("iperf3-pivoine-to-dahlia-storage.json");
   });
 
-  test("no bench.json: says where to get it", async () => {
+  test("no settings copy: says where to get it", async () => {
     const dir = copyResults(bench.results);
-    execFileSync("rm", [join(dir, "bench.json")]);
+    execFileSync("rm", [join(dir, "bench-pivoine.json")]);
     const result = await cli(["bench", "report", dir], dir);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/HG513 .*bench\.json does not exist: copy bench\/bench\.json/);
+    expect(result.stderr).toMatch(/HG513 .*bench-<node>\.json does not exist: copy bench\/bench\.json/);
     // --settings points elsewhere.
-    const ok = await cli(["bench", "report", dir, "--settings", join(bench.results, "bench.json")], dir);
+    const ok = await cli(["bench", "report", dir, "--settings", join(bench.results, "bench-pivoine.json")], dir);
     expect([0, 1]).toContain(ok.code);
     expect(existsSync(join(dir, "report.md"))).toBe(true);
   });
 
   test("a folder without results", async () => {
     const dir = tempDir();
-    copyFileSync(join(bench.results, "bench.json"), join(dir, "bench.json"));
+    copyFileSync(join(bench.results, "bench-pivoine.json"), join(dir, "bench-pivoine.json"));
     const result = await cli(["bench", "report", dir], dir);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/HG514 .* holds no fio-\*\.json or iperf3-\*\.json results/);

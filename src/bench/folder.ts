@@ -5,10 +5,28 @@ import * as prettier from "prettier";
 import { catalogue } from "../diagnostics/catalogue.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { buildReport, CHART_FILES, reportMarkdown, type BenchReport, type ReportInput } from "./report.js";
-import { parseBenchSettings, parseFioResult, parseIperfResult, type FioRow, type IperfResult } from "./results.js";
+import {
+  parseBenchSettings,
+  parseFioResult,
+  parseIperfResult,
+  type BenchSettings,
+  type FioRow,
+  type IperfResult,
+} from "./results.js";
 import { latencyChart, throughputChart } from "./svg.js";
 
-export const SETTINGS_FILE = "bench.json";
+/** The settings copies in a results folder: bench-<node>.json from each node's scripts (or a bench.json). */
+export const SETTINGS_FILES = /^bench(-[A-Za-z0-9-]+)?\.json$/;
+
+/** One node's settings, or several nodes' merged: thresholds and jobs of the first, every node's paths. */
+export function mergeSettings(parts: BenchSettings[]): BenchSettings {
+  const seen = new Set<string>();
+  const paths = parts.flatMap((p) => p.paths).filter((p) => !seen.has(p.file) && seen.add(p.file));
+  const fioJobs = [...new Set(parts.flatMap((p) => p.fioJobs))];
+  const nodes = [...new Set(parts.flatMap((p) => p.nodes))];
+  const measuredBy = [...new Set(parts.flatMap((p) => p.measuredBy))];
+  return { ...parts[0], nodes, measuredBy, fioJobs, paths };
+}
 export const REPORT_FILE = "report.md";
 
 export type FolderResult = { ok: true; input: ReportInput } | { ok: false; diagnostics: Diagnostic[] };
@@ -18,19 +36,28 @@ function error(entry: { code: string; severity: "error" | "warning" }, message: 
 }
 
 /** Parses every fio-*.json and iperf3-*.json in `dir`; every bad file is reported, not only the first. */
-export function readResultsFolder(dir: string, settingsPath = join(dir, SETTINGS_FILE)): FolderResult {
+export function readResultsFolder(dir: string, settingsPaths?: string[]): FolderResult {
   if (!existsSync(dir) || !statSync(dir).isDirectory())
     return { ok: false, diagnostics: [error(catalogue.resultsMissing, catalogue.resultsMissing.message(dir))] };
   const files = readdirSync(dir).sort();
   const diagnostics: Diagnostic[] = [];
-  let settings;
-  if (!existsSync(settingsPath)) {
-    diagnostics.push(error(catalogue.benchSettingsMissing, catalogue.benchSettingsMissing.message(settingsPath)));
-  } else {
-    const parsed = parseBenchSettings(settingsPath, readFileSync(settingsPath, "utf8"));
-    if (parsed.ok) settings = parsed.value;
+  const paths = settingsPaths ?? files.filter((name) => SETTINGS_FILES.test(name)).map((name) => join(dir, name));
+  const parts: BenchSettings[] = [];
+  if (paths.length === 0) {
+    diagnostics.push(
+      error(catalogue.benchSettingsMissing, catalogue.benchSettingsMissing.message(join(dir, "bench-<node>.json"))),
+    );
+  }
+  for (const path of paths) {
+    if (!existsSync(path)) {
+      diagnostics.push(error(catalogue.benchSettingsMissing, catalogue.benchSettingsMissing.message(path)));
+      continue;
+    }
+    const parsed = parseBenchSettings(path, readFileSync(path, "utf8"));
+    if (parsed.ok) parts.push(parsed.value);
     else diagnostics.push(parsed.diagnostic);
   }
+  const settings = parts.length > 0 ? mergeSettings(parts) : undefined;
   const fio: FioRow[] = [];
   const iperf3: IperfResult[] = [];
   for (const name of files) {

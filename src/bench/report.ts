@@ -104,7 +104,11 @@ export function buildReport(input: ReportInput): BenchReport {
   const present = new Set(input.files);
   const expected = [...settings.fioJobs.map((job) => `fio-${job}.json`), ...settings.paths.map((p) => p.file)];
   const failed = expected.filter((f) => present.has(`${f}.failed`));
-  const missing = expected.filter((f) => !present.has(f) && !present.has(`${f}.failed`));
+  const missing = [
+    ...expected.filter((f) => !present.has(f) && !present.has(`${f}.failed`)),
+    // Nodes whose settings copy never arrived: their paths are unknown here, so the node is named.
+    ...settings.nodes.filter((n) => !settings.measuredBy.includes(n)).map((n) => `bench-${n}.json`),
+  ];
   const listed = new Set(settings.paths.map((p) => p.file));
   const unknown = input.iperf3.map((r) => r.file).filter((f) => !listed.has(f));
 

@@ -37,6 +37,10 @@ export interface IperfResult {
 
 export interface BenchSettings {
   cluster: string;
+  /** Every node of the cluster, so that a node whose results never arrived is named. */
+  nodes: string[];
+  /** The nodes whose settings copies (bench-<node>.json) were read. */
+  measuredBy: string[];
   report: { minShareOfLineRate: number; syncWriteP99Ms: number };
   fioJobs: string[];
   paths: {
@@ -197,10 +201,14 @@ export function parseBenchSettings(file: string, text: string): Parsed<BenchSett
       lineRateGbps: p.lineRateGbps as number | null,
     });
   }
+  const nodes = Array.isArray(doc.nodes) ? doc.nodes.filter((n): n is string => typeof n === "string") : [];
+  const node = typeof doc.node === "string" ? [doc.node] : [];
   return {
     ok: true,
     value: {
       cluster: doc.cluster,
+      nodes,
+      measuredBy: node,
       report: { minShareOfLineRate: report.minShareOfLineRate, syncWriteP99Ms: report.syncWriteP99Ms },
       fioJobs,
       paths,

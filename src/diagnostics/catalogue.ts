@@ -398,7 +398,7 @@ export const catalogue = {
     "HG513",
     "error",
     (file: string) =>
-      `${file} does not exist: copy bench/bench.json from a rendered bundle into the results folder (run-fio.sh and iperf3-client.sh do) or pass --settings`,
+      `${file} does not exist: copy bench/bench.json of each measuring node's bundle into the results folder as bench-<node>.json (run-fio.sh and iperf3-client.sh do) or pass --settings`,
   ),
   resultsMissing: entry("HG514", "error", (dir: string) => `${dir} holds no fio-*.json or iperf3-*.json results`),
 } as const;

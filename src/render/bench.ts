@@ -22,28 +22,34 @@ function describe(job: PlannedFioJob): string {
 }
 
 /**
- * What the report needs besides the results: thresholds, line rates per path, the expected jobs and
- * paths. The same bytes in every bundle, so results gathered from several nodes share one copy.
+ * What the report needs besides the results: thresholds, the expected fio jobs, and the iperf3 paths
+ * this node measures (as client) with their line rates. Only this node's paths, so a bundle's size
+ * grows with the node count, not with its square; the scripts copy it into the results folder as
+ * bench-<node>.json, and the report merges the copies of every node whose results are there.
  */
-export function benchSettings(plan: ClusterPlan): string {
+export function benchSettings(plan: ClusterPlan, node: string): string {
   const { fio, iperf3, report } = plan.bench;
   const settings = {
     generator: `homegarden ${VERSION}`,
     cluster: plan.cluster,
+    node,
+    nodes: plan.nodes.map((n) => n.name),
     report,
     fio: fio ? { jobs: fio.jobs.map((job) => job.name) } : null,
     iperf3: iperf3
       ? {
           durationSeconds: iperf3.durationSeconds,
           parallel: iperf3.parallel,
-          paths: iperf3.paths.map((p) => ({
-            file: p.file,
-            from: p.from,
-            to: p.to,
-            network: p.network,
-            kind: p.kind,
-            lineRateGbps: p.lineRateGbps ?? null,
-          })),
+          paths: iperf3.paths
+            .filter((p) => p.from === node)
+            .map((p) => ({
+              file: p.file,
+              from: p.from,
+              to: p.to,
+              network: p.network,
+              kind: p.kind,
+              lineRateGbps: p.lineRateGbps ?? null,
+            })),
         }
       : null,
   };
@@ -63,14 +69,14 @@ export function renderBench(input: NodeRenderInput): Artifact[] {
   });
   const out: Artifact[] = [];
   if (!fio && !iperf3) return out;
-  out.push(artifact("bench.json", MODE_FILE, benchSettings(plan)));
+  out.push(artifact("bench.json", MODE_FILE, benchSettings(plan, node.name)));
   if (fio) {
     for (const job of fio.jobs) {
       const data = { header, fio, job, percentiles: FIO_PERCENTILES, description: describe(job) };
       out.push(artifact(`${job.name}.fio`, MODE_FILE, renderTemplate("bench/job.fio", data)));
     }
     const zvol = `${node.zfs.pool}/fio-test`;
-    out.push(artifact("run-fio.sh", MODE_SCRIPT, renderTemplate("bench/run-fio.sh", { header, fio, zvol })));
+    out.push(artifact("run-fio.sh", MODE_SCRIPT, renderTemplate("bench/run-fio.sh", { header, node, fio, zvol })));
   }
   if (iperf3) {
     const paths = iperf3.paths.filter((p) => p.from === node.name);

@@ -3,7 +3,7 @@ import type { CommandModule } from "yargs";
 import { readResultsFolder, renderReport, writeReportFiles } from "../../bench/folder.js";
 import { EXIT_CONFIG, EXIT_FINDINGS, printDiagnostics, type Io } from "../io.js";
 
-type ReportArgs = { dir: string; settings?: string; out?: string };
+type ReportArgs = { dir: string; settings?: string[]; out?: string };
 
 function reportCommand(io: Io, setExitCode: (code: number) => void): CommandModule<object, ReportArgs> {
   return {
@@ -12,11 +12,18 @@ function reportCommand(io: Io, setExitCode: (code: number) => void): CommandModu
     builder: (y) =>
       y
         .positional("dir", { type: "string", demandOption: true, describe: "folder with fio-*.json, iperf3-*.json" })
-        .option("settings", { type: "string", describe: "bench.json of a rendered bundle (default DIR/bench.json)" })
+        .option("settings", {
+          type: "string",
+          array: true,
+          describe: "bench.json of rendered bundles (repeatable; default every DIR/bench-<node>.json)",
+        })
         .option("out", { alias: "o", type: "string", describe: "where report.md and the charts go (default DIR)" }),
     handler: async (args) => {
       const dir = resolve(io.cwd, args.dir);
-      const folder = readResultsFolder(dir, args.settings ? resolve(io.cwd, args.settings) : undefined);
+      const folder = readResultsFolder(
+        dir,
+        args.settings?.map((s) => resolve(io.cwd, s)),
+      );
       if (!folder.ok) {
         printDiagnostics(io, folder.diagnostics);
         return setExitCode(EXIT_CONFIG);

@@ -7,8 +7,8 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 results=${1:-"${here}/results"}
 mkdir -p "$results"
-cp "${here}/bench.json" "${results}/bench.json"
 node=petunia
+cp "${here}/bench.json" "${results}/bench-${node}.json"
 port=5201
 seconds=10
 streams=1

@@ -17,7 +17,8 @@ mkdir -p "$results"
 if [[ $target != /dev/* ]]; then
   mkdir -p "$(dirname "$target")"
 fi
-cp "${here}/bench.json" "${results}/bench.json"
+node=petunia
+cp "${here}/bench.json" "${results}/bench-${node}.json"
 jobs_dir=$(mktemp -d)
 trap 'rm -rf "$jobs_dir"' EXIT
 
