@@ -2,6 +2,7 @@
  * Every generated file of the example goes through the real program that reads it (Debian's
  * keepalived, systemd-analyze, shellcheck, bash, fio, ifupdown2, apt, Python's tomllib).
  */
+import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
@@ -122,6 +123,25 @@ describe.each(NODES)("real validators accept %s's bundle", (node) => {
   asRoot("ifupdown2 parses the ring stanzas", async () => {
     const rendered = await renderConfig();
     expectOk(ifupdown2Parse(rendered.text(`${node}/files/etc/network/interfaces.d/homegarden-ring`)));
+  });
+
+  test("linstor-client.conf parses with Python's configparser, as linstor-client reads it", async () => {
+    const rendered = await renderConfig();
+    const script = [
+      "import configparser, json, sys",
+      "c = configparser.ConfigParser()",
+      "c.read_string(sys.stdin.read())",
+      "print(json.dumps({s: dict(c[s]) for s in c.sections()}))",
+    ].join("\n");
+    const parsed = JSON.parse(
+      execFileSync("python3", ["-c", script], {
+        input: rendered.text(`${node}/files/etc/linstor/linstor-client.conf`),
+        encoding: "utf8",
+      }),
+    );
+    const controllers = rendered.check.plan.linstor.controllers;
+    expect(parsed).toEqual({ global: { controllers: controllers.join(",") } });
+    expect(controllers[0]).toBe(rendered.check.plan.linstor.ha.vip.storage.ip);
   });
 
   test("apt parses the LINBIT deb822 source", async () => {
