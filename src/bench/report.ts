@@ -1,4 +1,5 @@
 /** Parsed results + bench.json -> report rows, findings and report.md. Pure and deterministic. */
+import { fioResultFile } from "../plan/bench.js";
 import { VERSION } from "../version.js";
 import type { BenchSettings, FioRow, IperfResult } from "./results.js";
 
@@ -102,7 +103,7 @@ export function buildReport(input: ReportInput): BenchReport {
   }
 
   const present = new Set(input.files);
-  const expected = [...settings.fioJobs.map((job) => `fio-${job}.json`), ...settings.paths.map((p) => p.file)];
+  const expected = [...settings.fioJobs.map(fioResultFile), ...settings.paths.map((p) => p.file)];
   const failed = expected.filter((f) => present.has(`${f}.failed`));
   const missing = [
     ...expected.filter((f) => !present.has(f) && !present.has(`${f}.failed`)),

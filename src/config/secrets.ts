@@ -5,10 +5,6 @@ import type { SecretSource } from "./types.js";
 
 export type SecretResult = { ok: true; value: string } | { ok: false; why: string };
 
-export function describeSecretSource(source: SecretSource): string {
-  return "env" in source ? `environment variable ${source.env}` : `file ${source.file}`;
-}
-
 export function resolveSecret(
   source: SecretSource,
   configFile: string,

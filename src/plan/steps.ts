@@ -86,7 +86,8 @@ export interface PlannedStep {
   waitsFor?: string;
 }
 
-export function stepAppliesTo(step: StepDefinition, isFirst: boolean): boolean {
+/** Whether a step runs on the first node (isFirst) or on one of the others. */
+export function stepAppliesTo(step: Pick<StepDefinition, "scope">, isFirst: boolean): boolean {
   return step.scope === "all" || (step.scope === "first") === isFirst;
 }
 

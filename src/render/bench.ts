@@ -9,8 +9,6 @@ import { MODE_FILE, MODE_SCRIPT, type Artifact } from "./artifact.js";
 import type { NodeRenderInput } from "./context.js";
 import { headerFor, renderTemplate } from "./engine.js";
 
-export { fioEngine } from "../plan/bench.js";
-
 /** Latency percentiles every job records (fio's percentile_list) and the report charts. */
 export const FIO_PERCENTILES = ["50", "90", "99", "99.9", "99.99"];
 

@@ -1,6 +1,6 @@
 /** The node's run.sh: its steps in cluster order, each body from templates/run/steps/<name>.sh.eta. */
 import type { ClusterPlan, PlannedNode } from "../plan/plan.js";
-import type { PlannedStep } from "../plan/steps.js";
+import { stepAppliesTo, type PlannedStep } from "../plan/steps.js";
 import { MODE_SCRIPT, type Artifact } from "./artifact.js";
 import type { NodeRenderInput } from "./context.js";
 import { promoterPath } from "./drbd-reactor.js";
@@ -13,7 +13,7 @@ export function stepName(step: PlannedStep): string {
 }
 
 export function stepsOf(plan: ClusterPlan, node: PlannedNode): PlannedStep[] {
-  return plan.steps.filter((s) => s.scope === "all" || (s.scope === "first") === node.isFirst);
+  return plan.steps.filter((s) => stepAppliesTo(s, node.isFirst));
 }
 
 /** Packages of the "packages" step (keepalived comes with its own step, as in the seed). */
