@@ -1,7 +1,6 @@
 /** The report's I/O: read a results folder into parsed results, write report.md and the charts. */
 import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import * as prettier from "prettier";
 import { catalogue } from "../diagnostics/catalogue.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { buildReport, CHART_FILES, reportMarkdown, type BenchReport, type ReportInput } from "./report.js";
@@ -81,6 +80,8 @@ export function readResultsFolder(dir: string, settingsPaths?: string[]): Folder
 export async function renderReport(input: ReportInput): Promise<{ report: BenchReport; files: Map<string, string> }> {
   const report = buildReport(input);
   const files = new Map<string, string>();
+  // Loaded here, not at the top: prettier costs every other command ~40 ms of startup.
+  const prettier = await import("prettier");
   const markdown = await prettier.format(reportMarkdown(report), { parser: "markdown", proseWrap: "preserve" });
   files.set(REPORT_FILE, markdown);
   const { syncWriteP99Ms, minShareOfLineRate } = report.settings.report;
