@@ -1,4 +1,6 @@
 /** The bench kit's plan and config rules: which paths iperf3 measures, and what the validator says. */
+import { parseBenchSettings } from "../src/bench/results.js";
+import { iperfPaths } from "../src/plan/bench.js";
 import { checkConfig } from "../src/pipeline.js";
 import { exampleWith, lineOf, writeConfig } from "./support/configs.js";
 import { renderConfig, TEST_ENV } from "./support/render.js";
@@ -8,7 +10,8 @@ const NODES = ["pivoine", "petunia", "dahlia"];
 describe("iperf3 paths of the example", () => {
   test("every ordered pair on storage and management, both directions of every ring link", async () => {
     const { check } = await renderConfig();
-    const paths = check.plan.bench.iperf3!.paths;
+    const { plan } = check;
+    const paths = iperfPaths(plan.nodes, plan.links, plan.bench.iperf3!);
     const pairs = NODES.flatMap((a) => NODES.filter((b) => b !== a).map((b) => `${a}>${b}`)).sort();
     for (const network of ["storage", "management"]) {
       expect(
@@ -40,29 +43,42 @@ describe("iperf3 paths of the example", () => {
     const client = rendered.text("dahlia/bench/iperf3-client.sh");
     const measured = client.split("\n").filter((l) => l.startsWith("measure "));
     expect(measured).toEqual([
-      "measure ring-enp8s0 pivoine 10.10.3.2 10.10.3.1 iperf3-dahlia-to-pivoine-ring-enp8s0.json",
-      "measure ring-enp9s0 petunia 10.10.2.2 10.10.2.1 iperf3-dahlia-to-petunia-ring-enp9s0.json",
-      "measure storage pivoine 10.100.4.103 10.100.4.101 iperf3-dahlia-to-pivoine-storage.json",
-      "measure storage petunia 10.100.4.103 10.100.4.102 iperf3-dahlia-to-petunia-storage.json",
-      "measure management pivoine 10.100.3.103 10.100.3.101 iperf3-dahlia-to-pivoine-management.json",
-      "measure management petunia 10.100.3.103 10.100.3.102 iperf3-dahlia-to-petunia-management.json",
+      "measure ring-enp8s0 pivoine 10.10.3.2 10.10.3.1",
+      "measure ring-enp9s0 petunia 10.10.2.2 10.10.2.1",
+      "measure storage pivoine 10.100.4.103 10.100.4.101",
+      "measure storage petunia 10.100.4.103 10.100.4.102",
+      "measure management pivoine 10.100.3.103 10.100.3.101",
+      "measure management petunia 10.100.3.103 10.100.3.102",
     ]);
   });
 
   test("each bundle's bench.json: the same thresholds and jobs, only that node's paths, the configured line rates", async () => {
     const rendered = await renderConfig();
+    const { plan } = rendered.check;
     const copies = NODES.map((n) => JSON.parse(rendered.text(`${n}/bench/bench.json`)));
     for (const [i, copy] of copies.entries()) {
       expect(copy.report).toEqual(copies[0].report);
       expect(copy.fio).toEqual(copies[0].fio);
-      expect(copy.iperf3.paths.length).toBeGreaterThan(0);
-      for (const path of copy.iperf3.paths) expect(path.from).toBe(NODES[i]);
+      // Read back as the report reads it, the copy gives exactly the plan's paths from that node.
+      const parsed = parseBenchSettings(`${NODES[i]}/bench.json`, rendered.text(`${NODES[i]}/bench/bench.json`));
+      if (!parsed.ok) throw new Error(parsed.diagnostic.message);
+      const planned = iperfPaths(plan.nodes, plan.links, plan.bench.iperf3!).filter((p) => p.from === NODES[i]);
+      expect(planned.length).toBeGreaterThan(0);
+      expect(parsed.value.paths).toEqual(
+        planned.map((p) => ({
+          file: p.file,
+          from: p.from,
+          to: p.to,
+          network: p.network,
+          kind: p.kind,
+          lineRateGbps: p.lineRateGbps ?? null,
+        })),
+      );
     }
     const settings = copies[0];
     expect(settings.report).toEqual({ minShareOfLineRate: 0.9, syncWriteP99Ms: 5 });
-    const rate = (network: string) =>
-      settings.iperf3.paths.find((p: { network: string }) => p.network === network).lineRateGbps;
-    expect([rate("ring-enp7s0"), rate("storage"), rate("management")]).toEqual([1, 10, 10]);
+    expect(settings.iperf3.lineRateGbps).toEqual({ ring: 1, storage: 10, management: 10 });
+    expect(settings.iperf3.servers.storage).toEqual(["petunia", "dahlia"]);
   });
 });
 
@@ -130,5 +146,63 @@ describe("bench config rules, positioned in the user's file", () => {
     expect(result.warnings.map((w) => [w.code, w.message])).toEqual([
       ["HG501", expect.stringContaining("measures the management network but lineRateGbps.management is not set")],
     ]);
+  });
+});
+
+describe("bench.json as the report reads it", () => {
+  const settings = (iperf3: unknown) =>
+    JSON.stringify({
+      cluster: "c",
+      node: "n1",
+      nodes: ["n1", "n2"],
+      report: { minShareOfLineRate: 0.9, syncWriteP99Ms: 5 },
+      iperf3,
+    });
+
+  test("servers per network become paths with the result file names the client script writes", () => {
+    const parsed = parseBenchSettings(
+      "bench.json",
+      settings({ lineRateGbps: { ring: 1, storage: null }, servers: { "ring-enp7s0": ["n2"], storage: ["n2"] } }),
+    );
+    expect(parsed).toEqual({
+      ok: true,
+      value: expect.objectContaining({
+        measuredBy: ["n1"],
+        paths: [
+          {
+            file: "iperf3-n1-to-n2-ring-enp7s0.json",
+            from: "n1",
+            to: "n2",
+            network: "ring-enp7s0",
+            kind: "ring",
+            lineRateGbps: 1,
+          },
+          {
+            file: "iperf3-n1-to-n2-storage.json",
+            from: "n1",
+            to: "n2",
+            network: "storage",
+            kind: "storage",
+            lineRateGbps: null,
+          },
+        ],
+      }),
+    });
+  });
+
+  test.each([
+    [
+      "a server name that is not a node name",
+      { lineRateGbps: {}, servers: { storage: ["../../etc/x"] } },
+      /iperf3.servers.storage/,
+    ],
+    ["an unknown network", { lineRateGbps: {}, servers: { wifi: ["n2"] } }, /unknown network "wifi"/],
+    ["a line rate that is not a number", { lineRateGbps: { storage: "10" }, servers: {} }, /lineRateGbps/],
+  ])("rejects %s, naming the file", (_what, iperf3, message) => {
+    const parsed = parseBenchSettings("results/bench-n1.json", settings(iperf3));
+    expect(parsed.ok).toBe(false);
+    if (parsed.ok) return;
+    expect(parsed.diagnostic.message).toMatch(message);
+    expect(parsed.diagnostic.message).toContain("results/bench-n1.json");
   });
 });

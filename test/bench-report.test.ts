@@ -6,6 +6,7 @@
 import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { parseBenchSettings } from "../src/bench/results.js";
 import { cli } from "./support/cli.js";
 import { benchRun, FIO_JOBS, type BenchRun } from "./support/bench-results.js";
 import { tempDir } from "./support/render.js";
@@ -68,10 +69,18 @@ describe("the bundle's scripts produce real results", () => {
   });
 
   test("iperf3-client.sh measured pivoine's every path, bound to its own address on each network", () => {
-    const settings = readJson(join(bench.results, "bench-pivoine.json"));
-    const mine = settings.iperf3.paths.filter((p: { from: string }) => p.from === "pivoine");
+    // The result files the report expects (named from bench.json) are the ones the script wrote.
+    const settingsFile = join(bench.results, "bench-pivoine.json");
+    const settings = parseBenchSettings(settingsFile, readFileSync(settingsFile, "utf8"));
+    if (!settings.ok) throw new Error(settings.diagnostic.message);
+    const mine = settings.value.paths.filter((p) => p.from === "pivoine");
     // 2 ring links, then petunia and dahlia on storage and on management.
     expect(mine).toHaveLength(6);
+    expect(
+      readdirSync(bench.results)
+        .filter((n) => n.startsWith("iperf3-"))
+        .sort(),
+    ).toEqual(mine.map((p) => p.file).sort());
     for (const path of mine) {
       const result = readJson(join(bench.results, path.file));
       expect(result.error).toBeUndefined();
@@ -143,7 +152,7 @@ describe("homegarden bench report", () => {
     const settings = readJson(join(dir, "bench-pivoine.json"));
     // Thresholds no real machine meets (1 ns, 1 Pbit/s) or always meets (1 kbit/s), whatever its speed.
     settings.report = { minShareOfLineRate: 0.5, syncWriteP99Ms: 0.000001 };
-    for (const path of settings.iperf3.paths) path.lineRateGbps = path.network === "storage" ? 1e6 : 1e-6;
+    settings.iperf3.lineRateGbps = { ring: 1e-6, storage: 1e6, management: 1e-6 };
     writeFileSync(join(dir, "bench-pivoine.json"), JSON.stringify(settings));
     const result = await cli(["bench", "report", dir], dir);
     expect(result.code).toBe(1);

@@ -5,6 +5,12 @@
 import { catalogue } from "../diagnostics/catalogue.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { BenchNetwork } from "../config/types.js";
+import { HOSTNAME_LABEL, INTERFACE_NAME } from "../config/validate.js";
+import { iperfResultFile } from "../plan/bench.js";
+
+const BENCH_NETWORKS: BenchNetwork[] = ["ring", "storage", "management"];
+/** Node names as the config validator allows them, so a result file name stays a name. */
+const NODE_NAME = HOSTNAME_LABEL;
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; diagnostic: Diagnostic };
 
@@ -178,31 +184,41 @@ export function parseBenchSettings(file: string, text: string): Parsed<BenchSett
     return bad('"report" needs minShareOfLineRate and syncWriteP99Ms');
   const fio = doc.fio;
   const fioJobs = isObj(fio) && Array.isArray(fio.jobs) ? fio.jobs.filter((j) => typeof j === "string") : [];
-  const iperf3 = doc.iperf3;
-  const rawPaths = isObj(iperf3) && Array.isArray(iperf3.paths) ? iperf3.paths : [];
   const paths: BenchSettings["paths"] = [];
-  for (const [i, p] of rawPaths.entries()) {
-    if (
-      !isObj(p) ||
-      typeof p.file !== "string" ||
-      typeof p.from !== "string" ||
-      typeof p.to !== "string" ||
-      typeof p.network !== "string" ||
-      !["ring", "storage", "management"].includes(String(p.kind)) ||
-      !(p.lineRateGbps === null || isNum(p.lineRateGbps))
-    )
-      return bad(`iperf3.paths[${i}] needs file, from, to, network, kind and lineRateGbps`);
-    paths.push({
-      file: p.file,
-      from: p.from,
-      to: p.to,
-      network: p.network,
-      kind: p.kind as BenchNetwork,
-      lineRateGbps: p.lineRateGbps as number | null,
-    });
+  const from = typeof doc.node === "string" ? doc.node : undefined;
+  const iperf3 = doc.iperf3;
+  if (isObj(iperf3)) {
+    const rates = iperf3.lineRateGbps;
+    const servers = iperf3.servers;
+    if (from === undefined || !NODE_NAME.test(from))
+      return bad('"iperf3" needs "node", the client its paths start from');
+    if (!isObj(rates) || !Object.values(rates).every((r) => r === null || isNum(r)))
+      return bad('"iperf3.lineRateGbps" needs a number or null per network kind');
+    if (!isObj(servers)) return bad('"iperf3.servers" needs the servers of each network');
+    for (const [network, names] of Object.entries(servers)) {
+      const kind = network.startsWith("ring-") ? "ring" : network;
+      if (
+        !BENCH_NETWORKS.includes(kind as BenchNetwork) ||
+        !(network === kind || INTERFACE_NAME.test(network.slice("ring-".length)))
+      )
+        return bad(`iperf3.servers: unknown network "${network}"`);
+      if (!Array.isArray(names) || !names.every((n) => typeof n === "string" && NODE_NAME.test(n)))
+        return bad(`iperf3.servers.${network} needs a list of node names`);
+      const rate = rates[kind];
+      for (const to of names as string[]) {
+        paths.push({
+          file: iperfResultFile(from, to, network),
+          from,
+          to,
+          network,
+          kind: kind as BenchNetwork,
+          lineRateGbps: isNum(rate) ? rate : null,
+        });
+      }
+    }
   }
   const nodes = Array.isArray(doc.nodes) ? doc.nodes.filter((n): n is string => typeof n === "string") : [];
-  const node = typeof doc.node === "string" ? [doc.node] : [];
+  const node = from !== undefined ? [from] : [];
   return {
     ok: true,
     value: {

@@ -1,4 +1,9 @@
-/** Benchmark planning: the fio job set with its engines, and every iperf3 path between two nodes. Pure. */
+/**
+ * Benchmark planning: the fio job set with its engines, and the iperf3 paths between nodes. Pure.
+ * The plan keeps the iperf3 settings, not the paths: every ordered pair of nodes is a path, so the
+ * list grows with the square of the node count (130,000 paths for 256 nodes). `iperfPathsOf` gives
+ * one client node's paths when its bundle is rendered.
+ */
 import {
   DEFAULT_BENCH_NETWORKS,
   DEFAULT_IPERF3_PORT,
@@ -38,8 +43,6 @@ export interface PlannedBench {
     durationSeconds: number;
     networks: BenchNetwork[];
     lineRateGbps: Partial<Record<BenchNetwork, number>>;
-    /** Every path of the cluster, ordered by client node, then network, then server node. */
-    paths: IperfPath[];
   };
   report: { minShareOfLineRate: number; syncWriteP99Ms: number };
 }
@@ -63,50 +66,57 @@ export function iperfResultFile(from: string, to: string, network: string): stri
   return `iperf3-${from}-to-${to}-${network}.json`;
 }
 
+/** The iperf3 settings paths are planned from. */
+export interface IperfSettings {
+  networks: BenchNetwork[];
+  lineRateGbps: Partial<Record<BenchNetwork, number>>;
+}
+
 /**
- * Every ordered pair on the node networks, and both directions of every ring link. Per client node:
- * the networks in configured order; per network, the servers in node order (ring: link order).
+ * The paths `client` measures: per network in configured order, every other node in node order on
+ * the node networks, and both ring links from the client's own end (link order).
  */
-export function iperfPaths(
+export function iperfPathsOf(
+  client: BenchNode,
   nodes: BenchNode[],
   links: PlannedLink[],
-  networks: BenchNetwork[],
-  lineRateGbps: Partial<Record<BenchNetwork, number>>,
+  { networks, lineRateGbps }: IperfSettings,
 ): IperfPath[] {
   const paths: IperfPath[] = [];
-  const add = (from: string, to: string, kind: BenchNetwork, network: string, bind: string, address: string) => {
+  const add = (to: string, kind: BenchNetwork, network: string, bind: string, address: string) => {
     const rate = lineRateGbps[kind];
     paths.push({
-      from,
+      from: client.name,
       to,
       kind,
       network,
       bind,
       address,
       ...(rate !== undefined ? { lineRateGbps: rate } : {}),
-      file: iperfResultFile(from, to, network),
+      file: iperfResultFile(client.name, to, network),
     });
   };
-  for (const client of nodes) {
-    for (const kind of networks) {
-      if (kind === "ring") {
-        for (const link of links) {
-          const [near, far] = link.a.node === client.name ? [link.a, link.b] : [link.b, link.a];
-          if (near.node !== client.name) continue;
-          add(client.name, far.node, kind, `ring-${near.nic}`, near.ip, far.ip);
-        }
-        continue;
+  for (const kind of networks) {
+    if (kind === "ring") {
+      for (const link of links) {
+        const [near, far] = link.a.node === client.name ? [link.a, link.b] : [link.b, link.a];
+        if (near.node === client.name) add(far.node, kind, `ring-${near.nic}`, near.ip, far.ip);
       }
-      for (const server of nodes) {
-        if (server.name === client.name) continue;
-        add(client.name, server.name, kind, kind, client[kind].ip, server[kind].ip);
-      }
+      continue;
+    }
+    for (const server of nodes) {
+      if (server.name !== client.name) add(server.name, kind, kind, client[kind].ip, server[kind].ip);
     }
   }
   return paths;
 }
 
-export function planBench(bench: BenchConfig | undefined, nodes: BenchNode[], links: PlannedLink[]): PlannedBench {
+/** Every path of the cluster, ordered by client node, then network, then server node. */
+export function iperfPaths(nodes: BenchNode[], links: PlannedLink[], settings: IperfSettings): IperfPath[] {
+  return nodes.flatMap((client) => iperfPathsOf(client, nodes, links, settings));
+}
+
+export function planBench(bench: BenchConfig | undefined): PlannedBench {
   const fio = bench?.fio;
   const iperf3 = bench?.iperf3;
   const networks = iperf3?.networks ?? DEFAULT_BENCH_NETWORKS;
@@ -130,7 +140,6 @@ export function planBench(bench: BenchConfig | undefined, nodes: BenchNode[], li
             durationSeconds: iperf3.durationSeconds,
             networks,
             lineRateGbps,
-            paths: iperfPaths(nodes, links, networks, lineRateGbps),
           },
         }
       : {}),

@@ -183,7 +183,7 @@ export function buildPlan(valid: ValidConfig): ClusterPlan {
   const controllers = [vipStorage.ip, ...nodes.map((n) => n.storage.ip)];
   const release = config.proxmox?.release ?? DEFAULT_PROXMOX_RELEASE;
   const prometheus = config.monitoring?.prometheus;
-  const bench = planBench(config.bench, nodes, links);
+  const bench = planBench(config.bench);
 
   return {
     cluster: config.name,

@@ -3,7 +3,7 @@
  * bench.json, the settings `homegarden bench report` reads next to the results.
  */
 import type { ClusterPlan } from "../plan/plan.js";
-import type { PlannedFioJob } from "../plan/bench.js";
+import { iperfPathsOf, type IperfPath, type PlannedFioJob } from "../plan/bench.js";
 import { VERSION } from "../version.js";
 import { MODE_FILE, MODE_SCRIPT, type Artifact } from "./artifact.js";
 import type { NodeRenderInput } from "./context.js";
@@ -21,12 +21,16 @@ function describe(job: PlannedFioJob): string {
 
 /**
  * What the report needs besides the results: thresholds, the expected fio jobs, and the iperf3 paths
- * this node measures (as client) with their line rates. Only this node's paths, so a bundle's size
- * grows with the node count, not with its square; the scripts copy it into the results folder as
- * bench-<node>.json, and the report merges the copies of every node whose results are there.
+ * this node measures (as client), written as the servers it measures on each network; the report
+ * derives each path's result file (`iperfResultFile`) and line rate (`lineRateGbps` of its kind) from
+ * them. Only this node's paths, so a bundle grows with the node count, not with its square; the
+ * scripts copy it into the results folder as bench-<node>.json, and the report merges the copies of
+ * every node whose results are there.
  */
-export function benchSettings(plan: ClusterPlan, node: string): string {
+export function benchSettings(plan: ClusterPlan, node: string, paths: IperfPath[]): string {
   const { fio, iperf3, report } = plan.bench;
+  const servers: Record<string, string[]> = {};
+  for (const path of paths) (servers[path.network] ??= []).push(path.to);
   const settings = {
     generator: `homegarden ${VERSION}`,
     cluster: plan.cluster,
@@ -38,16 +42,8 @@ export function benchSettings(plan: ClusterPlan, node: string): string {
       ? {
           durationSeconds: iperf3.durationSeconds,
           parallel: iperf3.parallel,
-          paths: iperf3.paths
-            .filter((p) => p.from === node)
-            .map((p) => ({
-              file: p.file,
-              from: p.from,
-              to: p.to,
-              network: p.network,
-              kind: p.kind,
-              lineRateGbps: p.lineRateGbps ?? null,
-            })),
+          lineRateGbps: Object.fromEntries(iperf3.networks.map((kind) => [kind, iperf3.lineRateGbps[kind] ?? null])),
+          servers,
         }
       : null,
   };
@@ -67,7 +63,8 @@ export function renderBench(input: NodeRenderInput): Artifact[] {
   });
   const out: Artifact[] = [];
   if (!fio && !iperf3) return out;
-  out.push(artifact("bench.json", MODE_FILE, benchSettings(plan, node.name)));
+  const paths = iperf3 ? iperfPathsOf(node, plan.nodes, plan.links, iperf3) : [];
+  out.push(artifact("bench.json", MODE_FILE, benchSettings(plan, node.name, paths)));
   if (fio) {
     for (const job of fio.jobs) {
       const data = { header, fio, job, percentiles: FIO_PERCENTILES, description: describe(job) };
@@ -77,7 +74,6 @@ export function renderBench(input: NodeRenderInput): Artifact[] {
     out.push(artifact("run-fio.sh", MODE_SCRIPT, renderTemplate("bench/run-fio.sh", { header, node, fio, zvol })));
   }
   if (iperf3) {
-    const paths = iperf3.paths.filter((p) => p.from === node.name);
     const data = { header, node, iperf3, paths, attempts: IPERF3_ATTEMPTS };
     out.push(artifact("iperf3-server.sh", MODE_SCRIPT, renderTemplate("bench/iperf3-server.sh", data)));
     out.push(artifact("iperf3-client.sh", MODE_SCRIPT, renderTemplate("bench/iperf3-client.sh", data)));

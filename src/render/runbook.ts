@@ -26,12 +26,59 @@ function sortedKeys(value: unknown): unknown {
   return JSON.parse(JSON.stringify(sortKeys(value))) as unknown;
 }
 
+/**
+ * Up to this many nodes RUNBOOK.md lists every route; above it (a route count that grows with the
+ * square of the nodes: 65,280 rows for 256) one row per node and next hop, and the routes themselves
+ * stay in plan.json and in each bundle's interfaces file.
+ */
+export const RUNBOOK_ROUTE_TABLE_MAX_NODES = 16;
+
+/** One node's routes through one neighbour (and NIC, and role): how many, and the farthest. */
+export interface RouteGroup {
+  node: string;
+  viaNode: string;
+  via: string;
+  dev: string;
+  role: string;
+  routes: number;
+  maxHops: number;
+}
+
+export function routeGroups(plan: ClusterPlan): RouteGroup[] {
+  const groups: RouteGroup[] = [];
+  for (const node of plan.nodes) {
+    const byKey = new Map<string, RouteGroup>();
+    for (const route of node.routes) {
+      const role = plan.routing === "routed-fallback" ? routeRole(route) : "";
+      const key = `${route.viaNode}\0${route.dev}\0${role}`;
+      let group = byKey.get(key);
+      if (!group) {
+        group = {
+          node: node.name,
+          viaNode: route.viaNode,
+          via: route.via,
+          dev: route.dev,
+          role,
+          routes: 0,
+          maxHops: 0,
+        };
+        byKey.set(key, group);
+        groups.push(group);
+      }
+      group.routes += 1;
+      group.maxHops = Math.max(group.maxHops, route.distance);
+    }
+  }
+  return groups;
+}
+
 export async function renderRunbook(plan: ClusterPlan): Promise<Artifact[]> {
   const stepTable = plan.steps.map((step) => ({
     step,
     cells: plan.nodes.map((node) => stepsOf(plan, node).some((s) => s.id === step.id)),
   }));
-  const markdown = renderTemplate("RUNBOOK.md", { header: headerFor(plan), plan, stepTable, routeRole });
+  const routeSummary = plan.nodes.length > RUNBOOK_ROUTE_TABLE_MAX_NODES ? routeGroups(plan) : undefined;
+  const markdown = renderTemplate("RUNBOOK.md", { header: headerFor(plan), plan, stepTable, routeRole, routeSummary });
   const runbook =
     alignMarkdownTables(markdown) ??
     (await (await import("prettier")).format(markdown, { parser: "markdown", proseWrap: "preserve" }));

@@ -797,6 +797,7 @@ verify_ping() {
 }
 
 readonly STORAGE_POOL=sto-pool_zfs-01
+readonly CLUSTER_NODES=(pivoine petunia dahlia)
 verify_linstor() {
   local name
   if ! controller_answers; then
@@ -804,39 +805,18 @@ verify_linstor() {
     return 0
   fi
   pass "linstor controller" "answers at one of ${CONTROLLERS}"
-  name=pivoine
-  if linstor_says online -- node list --nodes "$name"; then
-    pass "linstor node ${name}" "Online"
-  else
-    fail "linstor node ${name}" "not Online (linstor node list): is linstor-satellite running there?"
-  fi
-  if linstor_says exists -- storage-pool list --nodes "$name" --storage-pools "$STORAGE_POOL"; then
-    pass "storage pool ${name}" "${STORAGE_POOL} present"
-  else
-    fail "storage pool ${name}" "${STORAGE_POOL} missing (linstor storage-pool list)"
-  fi
-  name=petunia
-  if linstor_says online -- node list --nodes "$name"; then
-    pass "linstor node ${name}" "Online"
-  else
-    fail "linstor node ${name}" "not Online (linstor node list): is linstor-satellite running there?"
-  fi
-  if linstor_says exists -- storage-pool list --nodes "$name" --storage-pools "$STORAGE_POOL"; then
-    pass "storage pool ${name}" "${STORAGE_POOL} present"
-  else
-    fail "storage pool ${name}" "${STORAGE_POOL} missing (linstor storage-pool list)"
-  fi
-  name=dahlia
-  if linstor_says online -- node list --nodes "$name"; then
-    pass "linstor node ${name}" "Online"
-  else
-    fail "linstor node ${name}" "not Online (linstor node list): is linstor-satellite running there?"
-  fi
-  if linstor_says exists -- storage-pool list --nodes "$name" --storage-pools "$STORAGE_POOL"; then
-    pass "storage pool ${name}" "${STORAGE_POOL} present"
-  else
-    fail "storage pool ${name}" "${STORAGE_POOL} missing (linstor storage-pool list)"
-  fi
+  for name in "${CLUSTER_NODES[@]}"; do
+    if linstor_says online -- node list --nodes "$name"; then
+      pass "linstor node ${name}" "Online"
+    else
+      fail "linstor node ${name}" "not Online (linstor node list): is linstor-satellite running there?"
+    fi
+    if linstor_says exists -- storage-pool list --nodes "$name" --storage-pools "$STORAGE_POOL"; then
+      pass "storage pool ${name}" "${STORAGE_POOL} present"
+    else
+      fail "storage pool ${name}" "${STORAGE_POOL} missing (linstor storage-pool list)"
+    fi
+  done
 }
 
 # The controller database (drbdadm status): every disk UpToDate (or Diskless), every peer connected,

@@ -17,9 +17,10 @@ failed=0
 
 # iperf3 --json can exit 0 after a failed test: the "error" key in its output tells. A server runs one
 # test at a time, so a busy or not yet started server gets 3 tries before the run counts as failed.
+# measure NETWORK PEER BIND ADDRESS: the result file's name is the one bench.json's report expects.
 measure() {
-  local network=$1 peer=$2 bind=$3 address=$4 file=$5 attempt
-  local out="${results}/${file}"
+  local network=$1 peer=$2 bind=$3 address=$4 attempt
+  local out="${results}/iperf3-${node}-to-${peer}-${network}.json"
   for attempt in $(seq 1 "$attempts"); do
     echo "iperf3 ${node} -> ${peer} over ${network} (${bind} -> ${address}), try ${attempt}"
     iperf3 --client "$address" --bind "$bind" --port "$port" --time "$seconds" --parallel "$streams" --json >"$out" || true
@@ -35,12 +36,12 @@ measure() {
   failed=$((failed + 1))
 }
 
-measure ring-enp8s0 pivoine 10.10.3.2 10.10.3.1 iperf3-dahlia-to-pivoine-ring-enp8s0.json
-measure ring-enp9s0 petunia 10.10.2.2 10.10.2.1 iperf3-dahlia-to-petunia-ring-enp9s0.json
-measure storage pivoine 10.100.4.103 10.100.4.101 iperf3-dahlia-to-pivoine-storage.json
-measure storage petunia 10.100.4.103 10.100.4.102 iperf3-dahlia-to-petunia-storage.json
-measure management pivoine 10.100.3.103 10.100.3.101 iperf3-dahlia-to-pivoine-management.json
-measure management petunia 10.100.3.103 10.100.3.102 iperf3-dahlia-to-petunia-management.json
+measure ring-enp8s0 pivoine 10.10.3.2 10.10.3.1
+measure ring-enp9s0 petunia 10.10.2.2 10.10.2.1
+measure storage pivoine 10.100.4.103 10.100.4.101
+measure storage petunia 10.100.4.103 10.100.4.102
+measure management pivoine 10.100.3.103 10.100.3.101
+measure management petunia 10.100.3.103 10.100.3.102
 echo "results in ${results}"
 if [[ $failed -gt 0 ]]; then
   echo "${failed} measurement(s) failed: see the *.failed files" >&2
