@@ -109,3 +109,25 @@ describe("symlinks planted in out/", () => {
     expect(outside.snapshot()).toEqual(before);
   });
 });
+
+describe("modes on disk", () => {
+  test("files and folders get exactly their planned modes whatever the umask, and the umask is restored", () => {
+    const out = join(tempDir(), "out");
+    const previous = process.umask(0o077);
+    try {
+      writeOutputAtomically(out, [
+        { path: "n1/run.sh", mode: 0o755, content: "#!/bin/sh\n" },
+        { path: "n1/files/etc/keepalived/keepalived.conf", mode: 0o600, content: "secret\n" },
+        { path: "n1/files/etc/modules-load.d/drbd.conf", mode: 0o644, content: "drbd\n" },
+      ]);
+      expect(process.umask()).toBe(0o077);
+    } finally {
+      process.umask(previous);
+    }
+    const mode = (p: string) => lstatSync(join(out, p)).mode & 0o777;
+    expect(mode("n1/run.sh")).toBe(0o755);
+    expect(mode("n1/files/etc/keepalived/keepalived.conf")).toBe(0o600);
+    expect(mode("n1/files/etc/modules-load.d/drbd.conf")).toBe(0o644);
+    for (const dir of ["n1", "n1/files", "n1/files/etc", "n1/files/etc/keepalived"]) expect(mode(dir)).toBe(0o755);
+  });
+});

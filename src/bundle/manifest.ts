@@ -3,7 +3,6 @@
  * targets, and every file's SHA-256, mode and source (the render module that wrote it). Secret
  * values never appear; files holding secrets list the keywords whose values are masked in review.
  */
-import { sha256 } from "./checksums.js";
 
 export interface ManifestInfo {
   generator: { name: "homegarden"; version: string };
@@ -18,7 +17,8 @@ export interface ManifestFile {
   /** Path inside the bundle. */
   path: string;
   mode: number;
-  content: string | Buffer;
+  /** SHA-256 of the content, hex. */
+  sha256: string;
   source: string;
   secretKeys?: string[];
 }
@@ -40,7 +40,7 @@ export function buildManifest(node: string, info: ManifestInfo, files: ManifestF
       .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
       .map((f) => ({
         path: f.path,
-        sha256: sha256(f.content),
+        sha256: f.sha256,
         mode: modeString(f.mode),
         source: f.source,
         ...(f.secretKeys && f.secretKeys.length > 0 ? { maskedKeys: f.secretKeys } : {}),

@@ -1,9 +1,12 @@
 /**
  * Reproducible .tar.gz of one bundle: sorted entries, fixed mtime, uid/gid 0, explicit modes.
- * Written directly (POSIX ustar headers, then gzip -9 without name or time): the bundle needs
+ * Written directly (POSIX ustar headers, then gzip -6 without name or time): the bundle needs
  * nothing more, and loading an archive library cost more than writing every tarball of the example.
  */
-import { gzipSync } from "node:zlib";
+import { promisify } from "node:util";
+import { gzip as gzipCallback } from "node:zlib";
+
+const gzip = promisify(gzipCallback);
 
 export interface TarFile {
   /** Path inside the archive, e.g. "pivoine/run.sh". */
@@ -47,7 +50,9 @@ export async function buildTarball(files: TarFile[], mtime: Date): Promise<Buffe
     }
   }
   blocks.push(Buffer.alloc(2 * BLOCK)); // end of archive: two zero blocks
-  return gzipSync(Buffer.concat(blocks), { level: 9 });
+  // zlib's default level: level 9 took 2.6 times as long for 1.6 % smaller bundles. Async, so
+  // the bundles of a cluster compress in parallel on zlib's thread pool.
+  return gzip(Buffer.concat(blocks), { level: 6 });
 }
 
 const BLOCK = 512;
