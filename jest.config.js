@@ -8,5 +8,6 @@ export default {
   },
   testMatch: ["<rootDir>/test/**/*.test.ts"],
   setupFiles: ["<rootDir>/test/support/isolated-cache.ts"],
+  setupFilesAfterEnv: ["<rootDir>/test/support/temp-cleanup.ts"],
   testTimeout: 120000,
 };

@@ -52,6 +52,11 @@ export function renderConfig(
   return cache.get(key)!;
 }
 
+/** Every folder tempDir made in this test file; test/support/temp-cleanup.ts removes them after it. */
+export const createdTempDirs: string[] = [];
+
 export function tempDir(prefix = "homegarden-test-"): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  createdTempDirs.push(dir);
+  return dir;
 }
