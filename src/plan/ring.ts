@@ -179,9 +179,21 @@ export function unreachableNodes(nodeNames: string[], links: PlannedLink[]): str
  */
 export function tieOrder(nodeNames: string[], node: string): (x: RingInterface, y: RingInterface) => number {
   const count = nodeNames.length;
-  const selfIndex = nodeNames.indexOf(node);
-  const offset = (i: RingInterface): number => (nodeNames.indexOf(i.peer.node) - selfIndex + count) % count;
+  const indexOf = nodeIndexes(nodeNames);
+  const selfIndex = indexOf.get(node) ?? -1;
+  const offset = (i: RingInterface): number => ((indexOf.get(i.peer.node) ?? -1) - selfIndex + count) % count;
   return (x, y) => offset(x) - offset(y) || x.linkIndex - y.linkIndex;
+}
+
+/** Each node's position in node order, built once per node list (tieOrder runs for every route). */
+const nodeIndexTables = new WeakMap<string[], Map<string, number>>();
+function nodeIndexes(nodeNames: string[]): Map<string, number> {
+  let table = nodeIndexTables.get(nodeNames);
+  if (!table) {
+    table = new Map(nodeNames.map((n, i) => [n, i]));
+    nodeIndexTables.set(nodeNames, table);
+  }
+  return table;
 }
 
 /** Static routes of `node` in "routed" mode: one per link subnet it is not on. */
