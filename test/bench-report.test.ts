@@ -8,6 +8,7 @@ import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } fr
 import { join } from "node:path";
 import { parseBenchSettings } from "../src/bench/results.js";
 import { cli } from "./support/cli.js";
+import { tableRows } from "./support/markdown.js";
 import { benchRun, FIO_JOBS, type BenchRun } from "./support/bench-results.js";
 import { tempDir } from "./support/render.js";
 
@@ -30,23 +31,6 @@ function svgMarks(path: string): number {
     "assert doc.documentElement.tagName == 'svg', doc.documentElement.tagName\n" +
     "print(sum(1 for e in doc.getElementsByTagName('*') if 'mark' in e.getAttribute('class').split()))\n";
   return Number(execFileSync("python3", ["-c", script, path], { encoding: "utf8" }).trim());
-}
-
-/** Rows of a Markdown table, as arrays of trimmed cells, for the table whose header starts with `first`. */
-function tableRows(markdown: string, first: string): string[][] {
-  const lines = markdown.split("\n");
-  const start = lines.findIndex((l) => l.startsWith(`| ${first} `));
-  const rows: string[][] = [];
-  for (const line of lines.slice(start + 2)) {
-    if (!line.startsWith("|")) break;
-    rows.push(
-      line
-        .split("|")
-        .slice(1, -1)
-        .map((c) => c.trim()),
-    );
-  }
-  return rows;
 }
 
 let bench: BenchRun;

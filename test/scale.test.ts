@@ -6,6 +6,7 @@
 import { ringConfig } from "../scripts/ring-config.mjs";
 import { RUNBOOK_ROUTE_TABLE_MAX_NODES } from "../src/render/runbook.js";
 import { writeConfig } from "./support/configs.js";
+import { tableRows } from "./support/markdown.js";
 import { renderConfig, type Rendered } from "./support/render.js";
 
 const render = (nodes: number): Promise<Rendered> => renderConfig(writeConfig(ringConfig(nodes)).file);
@@ -13,24 +14,6 @@ const render = (nodes: number): Promise<Rendered> => renderConfig(writeConfig(ri
 /** Bytes of one node's bundle folder (its files, not the tarball). */
 function bundleBytes(rendered: Rendered, node: string): number {
   return rendered.files.filter((f) => f.path.startsWith(`${node}/`)).reduce((sum, f) => sum + f.content.length, 0);
-}
-
-/** Rows of the RUNBOOK table whose header row has these first cells. */
-function tableRows(markdown: string, header: string[]): string[][] {
-  const lines = markdown.split("\n");
-  const start = lines.findIndex((l) => header.every((h, i) => l.split("|")[i + 1]?.trim() === h));
-  if (start < 0) return [];
-  const rows: string[][] = [];
-  for (const line of lines.slice(start + 2)) {
-    if (!line.startsWith("|")) break;
-    rows.push(
-      line
-        .split("|")
-        .slice(1, -1)
-        .map((c) => c.trim()),
-    );
-  }
-  return rows;
 }
 
 describe("a bundle grows with the node count, not with its square", () => {
