@@ -1,10 +1,20 @@
 #!/usr/bin/env node
 /**
- * Bundles the command line into one file, dist/homegarden.mjs, which bin/homegarden runs. Node 20
- * keeps no compile cache for ES modules, so loading ~70 small modules (ours, yargs, eta, ip-num)
- * cost 150-250 ms of every run; one file loads in ~60 ms. What is only needed on some paths stays
- * outside and is loaded on demand: the TypeScript compiler and ts-morph (type-check, positions),
- * sucrase (evaluating the config) and prettier (tables the fast formatter leaves to it).
+ * Bundles the command line for bin/homegarden, as two CommonJS files:
+ *
+ * - dist/homegarden.cjs: the whole command line (src/cli/main.ts with ours, yargs, eta, ip-num,
+ *   diff and sucrase). Node 20 keeps no compile cache for ES modules, and loading ~70 small modules
+ *   cost 150-250 ms of every run; one CommonJS file can be compiled through V8's code cache, which
+ *   the launcher keeps in the cache folder, so a run compiles almost nothing (~70 ms saved).
+ * - dist/launch.cjs: the launcher (src/cli/launch.ts) that bin/homegarden requires: it loads
+ *   dist/homegarden.cjs through that code cache and runs it.
+ *
+ * What is only needed on some paths stays outside and is loaded on demand: the TypeScript compiler
+ * (type-check; it has its own code cache) and ts-morph (positions), and prettier (tables the fast
+ * formatter leaves to it). Modules that do costly work when loaded but are needed on some paths
+ * only are bundled lazily (see `lazyModules`).
+ *
+ * The sources are ES modules: `import.meta.url` becomes the file URL of the bundle itself.
  */
 import { build } from "esbuild";
 import { dirname, join, resolve } from "node:path";
@@ -12,14 +22,70 @@ import { fileURLToPath } from "node:url";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
-await build({
-  entryPoints: [join(root, "src", "cli", "main.ts")],
-  outfile: join(root, "dist", "homegarden.mjs"),
+/**
+ * Packages loaded on their first call instead of when the bundle loads, with the functions used
+ * from them. sucrase (~5 ms) only serves the commands that load a config.
+ */
+const lazyModules = {
+  sucrase: ["transform"],
+};
+
+/** Replaces each import of a lazy module by functions that require() it on first call (esbuild then wraps it to initialise on demand). */
+const lazyModulesPlugin = {
+  name: "lazy-modules",
+  setup(b) {
+    const filter = new RegExp(`^(${Object.keys(lazyModules).join("|")})$`);
+    b.onResolve({ filter }, async (args) => {
+      if (args.pluginData?.real) return undefined;
+      const real = await b.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: { real: true },
+      });
+      if (real.errors.length > 0) return { errors: real.errors };
+      return { path: real.path, namespace: "lazy", pluginData: { real: real.path, names: lazyModules[args.path] } };
+    });
+    b.onLoad({ filter: /.*/, namespace: "lazy" }, ({ pluginData: { real, names } }) => ({
+      contents: names
+        .map((name) => {
+          const call = `require(${JSON.stringify(real)})${name === "default" ? ".default" : `.${name}`}(...args)`;
+          return name === "default"
+            ? `export default function lazyDefault(...args) { return ${call}; }`
+            : `export function ${name}(...args) { return ${call}; }`;
+        })
+        .join("\n"),
+      loader: "js",
+      resolveDir: dirname(real),
+    }));
+  },
+};
+
+const common = {
   bundle: true,
   platform: "node",
-  format: "esm",
+  format: "cjs",
   target: "node20",
-  external: ["typescript", "ts-morph", "sucrase", "prettier"],
+  charset: "ascii",
   logLevel: "warning",
   legalComments: "none",
+  define: { "import.meta.url": "__homegardenModuleUrl" },
+  banner: { js: 'var __homegardenModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
+};
+
+await build({
+  ...common,
+  entryPoints: [join(root, "src", "cli", "main.ts")],
+  outfile: join(root, "dist", "homegarden.cjs"),
+  external: ["typescript", "ts-morph", "prettier"],
+  // import("prettier") becomes require("prettier") (its CommonJS entry): code run through vm.Script
+  // can import() only with an experimental Node option that prints a warning when used.
+  supported: { "dynamic-import": false },
+  plugins: [lazyModulesPlugin],
+});
+
+await build({
+  ...common,
+  entryPoints: [join(root, "src", "cli", "launch.ts")],
+  outfile: join(root, "dist", "launch.cjs"),
 });

@@ -61,7 +61,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
   return exitCode;
 }
 
-export async function run(): Promise<void> {
+/** How the launcher loaded this bundle: from V8's code cache ("hit"), compiled afresh ("miss"), or without a cache folder ("off"). */
+export type CodeCacheUse = "hit" | "miss" | "off";
+
+export async function run(launch: { codeCache?: CodeCacheUse } = {}): Promise<void> {
   const started = performance.now();
   process.exitCode = await main(hideBin(process.argv), {
     stdout: (t) => process.stdout.write(t),
@@ -70,15 +73,16 @@ export async function run(): Promise<void> {
     cwd: process.cwd(),
   });
   const timingsFile = process.env.HOMEGARDEN_TIMINGS;
-  if (timingsFile) writeFileSync(timingsFile, `${JSON.stringify(runTimings(started))}\n`);
+  if (timingsFile) writeFileSync(timingsFile, `${JSON.stringify(runTimings(started, launch.codeCache))}\n`);
 }
 
-/** What `npm run bench` reads from each run: milliseconds since the process started, per phase, and peak memory. */
-function runTimings(mainStarted: number): Record<string, unknown> {
+/** What `npm run bench` reads from each run: milliseconds since the process started, per phase, peak memory, and how the bundle was loaded. */
+function runTimings(mainStarted: number, codeCache: CodeCacheUse | undefined): Record<string, unknown> {
   return {
     startupMs: Math.round(mainStarted),
     phasesMs: phaseTimes(),
     totalMs: Math.round(performance.now()),
     maxRssKiB: process.resourceUsage().maxRSS,
+    ...(codeCache ? { codeCache } : {}),
   };
 }
