@@ -17,6 +17,7 @@
  * The sources are ES modules: `import.meta.url` becomes the file URL of the bundle itself.
  */
 import { build } from "esbuild";
+import { readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -24,9 +25,12 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
 /**
  * Packages loaded on their first call instead of when the bundle loads, with the functions used
- * from them. sucrase (~5 ms) only serves the commands that load a config.
+ * from them. string-width (yargs' help layout) builds an Intl.Segmenter and Unicode property
+ * regexes when loaded (~20 ms); only --help and usage errors measure text. sucrase (~5 ms) only
+ * serves the commands that load a config.
  */
 const lazyModules = {
+  "string-width": ["default"],
   sucrase: ["transform"],
 };
 
@@ -61,6 +65,25 @@ const lazyModulesPlugin = {
   },
 };
 
+/**
+ * yargs guesses a default --version from the package.json it finds upwards of its own folder, cut
+ * at "node_modules"; bundled, that folder is dist/, so it searched upwards of the working folder
+ * instead (reading each folder up to /, and any unrelated package.json on the way). Its platform
+ * shim gets the URL it would have in node_modules/, next to dist/, so the search ends at once in
+ * homegarden's own folder. (Our --version is VERSION in any case.)
+ */
+const yargsShimUrlPlugin = {
+  name: "yargs-shim-url",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]yargs[\\/]lib[\\/]platform-shims[\\/]esm\.mjs$/ }, async (args) => {
+      const source = await readFile(args.path, "utf8");
+      if (!source.includes("import.meta.url")) throw new Error(`${args.path} no longer uses import.meta.url`);
+      const url = 'new URL("../node_modules/yargs/lib/platform-shims/esm.mjs", __homegardenModuleUrl).href';
+      return { contents: source.replaceAll("import.meta.url", url), loader: "js" };
+    });
+  },
+};
+
 const common = {
   bundle: true,
   platform: "node",
@@ -81,7 +104,7 @@ await build({
   // import("prettier") becomes require("prettier") (its CommonJS entry): code run through vm.Script
   // can import() only with an experimental Node option that prints a warning when used.
   supported: { "dynamic-import": false },
-  plugins: [lazyModulesPlugin],
+  plugins: [lazyModulesPlugin, yargsShimUrlPlugin],
 });
 
 await build({
