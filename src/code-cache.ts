@@ -19,16 +19,18 @@ import vm from "node:vm";
 const MAGIC = "homegarden-v8-code-cache 1";
 
 export interface CodeCacheFile {
-  /** Where the cache is kept. */
+  /** Where the cache is kept (and written when the file had to be compiled). */
   file: string;
   /** What the cache was made from (no spaces): the cache is used only when its header names this key. */
   key: string;
+  /** A read-only cache made when homegarden was built, used when `file` is absent or unusable. */
+  seed?: string;
 }
 
 export interface CommonJsModule<T> {
   exports: T;
-  /** True when V8 ran the file from the cache instead of compiling it. */
-  fromCache: boolean;
+  /** Where V8 got the compiled code: the cache file, the seed, or neither (compiled from source). */
+  loadedFrom: "cache" | "seed" | "source";
   /** Writes the cache if this process compiled the file afresh (call it after use: the cache then also holds the functions compiled while running). */
   saveCodeCache(): void;
 }
@@ -73,24 +75,33 @@ export function writeCodeCache(file: string, key: string, payload: Buffer): bool
 
 /**
  * Runs a CommonJS file (its `source`, already read) as require() would, compiled through the code
- * cache when `cache` is given. A dynamic import() inside it goes to Node's own loader, but Node
- * warns that this is experimental when it happens: the CLI bundle has none (see build-cli.mjs).
+ * cache when `cache` is given: its file if usable, else its seed. Only a cache V8 rejects (made
+ * with other V8 flags) costs a compile; the file is then written for these flags, and being read
+ * before the seed, it is what later runs use. A dynamic import() inside the file goes to Node's
+ * own loader, but Node warns that this is experimental when it happens: the CLI bundle has none
+ * (see build-cli.mjs).
  */
 export function loadCommonJs<T>(file: string, source: string, cache?: CodeCacheFile): CommonJsModule<T> {
-  const cachedData = cache ? readCodeCache(cache.file, cache.key) : undefined;
+  let cachedData: Buffer | undefined;
+  let candidate: "cache" | "seed" | "source" = "source";
+  if (cache) {
+    cachedData = readCodeCache(cache.file, cache.key);
+    if (cachedData) candidate = "cache";
+    else if (cache.seed && (cachedData = readCodeCache(cache.seed, cache.key))) candidate = "seed";
+  }
   const script = new vm.Script(Module.wrap(source), {
     filename: file,
     ...(cachedData ? { cachedData } : {}),
     importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
-  const fromCache = cachedData !== undefined && script.cachedDataRejected === false;
+  const loadedFrom = script.cachedDataRejected === false ? candidate : "source";
   const module = { exports: {} as T };
   const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
   wrapper.call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
-  let pending = cache !== undefined && !fromCache;
+  let pending = cache !== undefined && loadedFrom === "source";
   return {
     exports: module.exports,
-    fromCache,
+    loadedFrom,
     saveCodeCache() {
       if (!pending || !cache) return;
       pending = false;

@@ -75,8 +75,11 @@ function withoutHelpPrecompute(parser: unknown): void {
   if (typeof usage?.cacheHelpMessage === "function") usage.cacheHelpMessage = () => {};
 }
 
-/** How the launcher loaded this bundle: from V8's code cache ("hit"), compiled afresh ("miss"), or without a cache folder ("off"). */
-export type CodeCacheUse = "hit" | "miss" | "off";
+/**
+ * How the launcher loaded this bundle: from V8's code cache in the cache folder ("hit"), from the
+ * one made at build time ("seed"), compiled afresh ("miss"), or with caching off ("off").
+ */
+export type CodeCacheUse = "hit" | "seed" | "miss" | "off";
 
 export async function run(launch: { codeCache?: CodeCacheUse } = {}): Promise<void> {
   const started = performance.now();

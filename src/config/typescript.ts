@@ -1,13 +1,15 @@
 /**
  * Loads the TypeScript compiler on demand (only when a config must be type-checked or positioned).
  * typescript.js is 9 MB of JavaScript: compiling it is most of its load time, so when a cache folder
- * is given, V8's code cache for it is kept there (see code-cache.ts).
+ * is given, it is loaded through V8's code cache (see code-cache.ts): the one kept in that folder,
+ * else the seed the build made in dist/code-cache/.
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import type * as TypeScript from "typescript";
 import { loadCommonJs } from "../code-cache.js";
+import { codeCacheSeedDir } from "../paths.js";
 
 export type TS = typeof TypeScript;
 
@@ -29,8 +31,12 @@ export function loadTypeScript(codeCacheDir?: string): TS {
   const file = require.resolve("typescript");
   // The compiler's version names its source (hashing 9 MB at each load would cost more than it saves).
   const key = `typescript-${typescriptVersion()}`;
-  const cacheFile = join(codeCacheDir, `${key}-node${process.version}-${process.arch}.v8`);
-  const module = loadCommonJs<TS>(file, readFileSync(file, "utf8"), { file: cacheFile, key });
+  const name = `${key}-node${process.version}-${process.arch}.v8`;
+  const module = loadCommonJs<TS>(file, readFileSync(file, "utf8"), {
+    file: join(codeCacheDir, name),
+    key,
+    seed: join(codeCacheSeedDir, name),
+  });
   loaded = { ts: module.exports, saveCodeCache: () => module.saveCodeCache() };
   return loaded.ts;
 }
