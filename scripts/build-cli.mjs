@@ -3,9 +3,11 @@
  * Bundles the command line for bin/homegarden, as two CommonJS files:
  *
  * - dist/homegarden.cjs: the whole command line (src/cli/main.ts with ours, yargs, eta, ip-num,
- *   diff and sucrase). Node 20 keeps no compile cache for ES modules, and loading ~70 small modules
- *   cost 150-250 ms of every run; one CommonJS file can be compiled through V8's code cache, which
- *   the launcher keeps in the cache folder, so a run compiles almost nothing (~70 ms saved).
+ *   diff and sucrase). Node 20 keeps no compile cache for ES modules, and compiling one 580 KB ES
+ *   module (before that, ~70 small ones) was ~40 ms of every run, plus the functions compiled while
+ *   running. A CommonJS file can be run through V8's code cache instead, so a run compiles almost
+ *   nothing: seed-code-cache.mjs, run after this, makes the cache in dist/code-cache/, and a run that
+ *   cannot use it keeps its own in the cache folder (src/cli/launch.ts, src/code-cache.ts).
  * - dist/launch.cjs: the launcher (src/cli/launch.ts) that bin/homegarden requires: it loads
  *   dist/homegarden.cjs through that code cache and runs it.
  *
