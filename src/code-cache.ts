@@ -31,7 +31,7 @@ export interface CommonJsModule<T> {
   exports: T;
   /** Where V8 got the compiled code: the cache file, the seed, or neither (compiled from source). */
   loadedFrom: "cache" | "seed" | "source";
-  /** Writes the cache if this process compiled the file afresh (call it after use: the cache then also holds the functions compiled while running). */
+  /** Writes the cache if this process compiled the file afresh (call it after use: the cache then also holds the functions compiled while running); never throws. */
   saveCodeCache(): void;
 }
 
@@ -105,7 +105,13 @@ export function loadCommonJs<T>(file: string, source: string, cache?: CodeCacheF
     saveCodeCache() {
       if (!pending || !cache) return;
       pending = false;
-      writeCodeCache(cache.file, cache.key, script.createCachedData());
+      let data: Buffer;
+      try {
+        data = script.createCachedData();
+      } catch {
+        return; // V8 could not serialize it: the next run compiles again
+      }
+      writeCodeCache(cache.file, cache.key, data);
     },
   };
 }
