@@ -86,6 +86,33 @@ const yargsShimUrlPlugin = {
   },
 };
 
+/**
+ * ip-num builds its IPv6 class's constant ranges (private, documentation, multicast, ...) when
+ * loaded, parsing each through regular expressions that V8 must compile first: ~7 ms of every run,
+ * for constants homegarden never reads (its networks are IPv4). Each becomes a getter that makes
+ * the same value on first read and then stays a plain property. The build fails if ip-num no
+ * longer assigns them this way.
+ */
+const ipv6ConstantsPlugin = {
+  name: "ip-num-lazy-ipv6-constants",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]ip-num[\\/]dist[\\/]src[\\/]IPNumber\.js$/ }, async (args) => {
+      const source = await readFile(args.path, "utf8");
+      let count = 0;
+      const contents = source.replace(/^IPv6\.([A-Z_]+) = ([\s\S]*?);$/gm, (_, name, value) => {
+        count += 1;
+        return `lazyConstant(IPv6, ${JSON.stringify(name)}, () => (${value}));`;
+      });
+      if (count === 0) throw new Error(`${args.path}: no IPv6 constants found to defer`);
+      const lazyConstant = `function lazyConstant(target, name, make) {
+  const settle = (value) => Object.defineProperty(target, name, { value, writable: true, enumerable: true, configurable: true });
+  Object.defineProperty(target, name, { enumerable: true, configurable: true, get() { const value = make(); settle(value); return value; }, set: settle });
+}`;
+      return { contents: `${contents}\n${lazyConstant}\n`, loader: "js" };
+    });
+  },
+};
+
 const common = {
   bundle: true,
   platform: "node",
@@ -106,7 +133,7 @@ await build({
   // import("prettier") becomes require("prettier") (its CommonJS entry): code run through vm.Script
   // can import() only with an experimental Node option that prints a warning when used.
   supported: { "dynamic-import": false },
-  plugins: [lazyModulesPlugin, yargsShimUrlPlugin],
+  plugins: [lazyModulesPlugin, yargsShimUrlPlugin, ipv6ConstantsPlugin],
 });
 
 await build({
