@@ -20,7 +20,7 @@
  */
 import { build } from "esbuild";
 import { readFile } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -50,7 +50,9 @@ const lazyModulesPlugin = {
         pluginData: { real: true },
       });
       if (real.errors.length > 0) return { errors: real.errors };
-      return { path: real.path, namespace: "lazy", pluginData: { real: real.path, names: lazyModules[args.path] } };
+      // Named relative to the package (the name shows in the bundle's comments), loaded from real.path.
+      const path = relative(root, real.path);
+      return { path, namespace: "lazy", pluginData: { real: real.path, names: lazyModules[args.path] } };
     });
     b.onLoad({ filter: /.*/, namespace: "lazy" }, ({ pluginData: { real, names } }) => ({
       contents: names
