@@ -6,8 +6,9 @@
  * the type-check cache; the compiler's code cache kept) and warm (config unchanged); `check` cold and
  * warm; generated rings of 16, 64 and 256 nodes (warm). Each runs several times; prints
  * min/median wall time, the median of each phase (as the process itself timed them: startup, typecheck,
- * evaluate, validate, plan, render, bundle, write), peak memory, and the generated lines per ms; writes
- * every figure as JSON (default .bench/bench.json).
+ * evaluate, validate, plan, render, bundle, write), peak memory, whether the CLI bundle came from V8's
+ * code cache ("code hit") or was compiled ("miss"), and the generated lines per ms; writes every
+ * figure as JSON (default .bench/bench.json).
  *
  *   node scripts/bench.mjs [--runs 5] [--sizes 16,64,256] [--json path]
  */
@@ -85,6 +86,8 @@ function scenario(label, args, { cacheDir, before = () => {}, runs = RUNS, quiet
     wallMs: { min: Math.round(Math.min(...walls)), median: Math.round(median(walls)), all: walls.map(Math.round) },
     phasesMs,
     maxRssMiB: Math.round(Math.max(...timings.map((t) => t.maxRssKiB)) / 1024),
+    // How each run loaded the CLI bundle: from V8's code cache (hit), compiled afresh (miss), off.
+    codeCache: [...new Set(timings.map((t) => t.codeCache ?? "?"))].join("/"),
   };
   if (quiet) return result;
   const phases = Object.entries(phasesMs)
@@ -92,7 +95,7 @@ function scenario(label, args, { cacheDir, before = () => {}, runs = RUNS, quiet
     .join(", ");
   console.log(
     `${label.padEnd(34)} min ${String(result.wallMs.min).padStart(5)} ms  median ${String(result.wallMs.median).padStart(5)} ms  ` +
-      `peak ${String(result.maxRssMiB).padStart(4)} MiB  | ${phases}`,
+      `peak ${String(result.maxRssMiB).padStart(4)} MiB  code ${result.codeCache.padEnd(4)} | ${phases}`,
   );
   return result;
 }

@@ -5,3 +5,5 @@ import { fileURLToPath } from "node:url";
 export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const templatesDir = resolve(packageRoot, "templates");
 export const exampleConfigPath = resolve(packageRoot, "examples", "homegarden.config.ts");
+/** V8 code caches made when homegarden is built (scripts/seed-code-cache.mjs): read-only seeds of the cache folder's. */
+export const codeCacheSeedDir = resolve(packageRoot, "dist", "code-cache");

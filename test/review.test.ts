@@ -134,7 +134,11 @@ describe("CLI conventions", () => {
   });
 
   test("completion prints a shell completion script", () => {
-    const result = spawnSync(resolve(packageRoot, "bin", "homegarden"), ["completion"], { encoding: "utf8" });
+    // process.env here holds the test's own cache folder (a child given no env would get the real one).
+    const result = spawnSync(resolve(packageRoot, "bin", "homegarden"), ["completion"], {
+      encoding: "utf8",
+      env: process.env,
+    });
     expect(result.status).toBe(0);
     expect(result.stdout).toContain("_homegarden_yargs_completions");
     const syntax = spawnSync("bash", ["-n"], { input: result.stdout });

@@ -109,15 +109,15 @@ describe("type-check cache", () => {
     expect(result.stderr).toBe("");
   });
 
-  test("bin/homegarden loads the TypeScript compiler on a miss and neither it nor ts-morph on a hit", () => {
-    // Records every module name resolved through require (the compiler is loaded through its path).
+  test("bin/homegarden loads the TypeScript compiler on a miss, and on a hit no package but from dist/", () => {
+    // Records every file resolved through require (the compiler is loaded through its path).
     const { dir } = writeConfig(EXAMPLE_SOURCE);
     const hook = join(dir, "record-requires.cjs");
     const loadedFile = join(dir, "loaded.txt");
     writeFileSync(
       hook,
       `const Module = require("node:module"); const fs = require("node:fs"); const seen = new Set();
-const resolve = Module._resolveFilename; Module._resolveFilename = function (request, ...rest) { seen.add(request); return resolve.call(this, request, ...rest); };
+const resolve = Module._resolveFilename; Module._resolveFilename = function (...args) { const file = resolve.apply(this, args); seen.add(file); return file; };
 process.on("exit", () => fs.writeFileSync(process.env.LOADED_FILE, [...seen].join("\\n")));`,
     );
     const env = {
@@ -126,7 +126,9 @@ process.on("exit", () => fs.writeFileSync(process.env.LOADED_FILE, [...seen].joi
       HOMEGARDEN_CACHE_DIR: tempDir("homegarden-cache-test-"),
       LOADED_FILE: loadedFile,
     };
-    const loadedBy = (): string[] => {
+    const nodeModules = join(packageRoot, "node_modules");
+    /** The files of node_modules/ a render resolves. */
+    const packagesLoadedBy = (): string[] => {
       const r = spawnSync(process.execPath, ["-r", hook, resolve(packageRoot, "bin", "homegarden"), "render"], {
         cwd: dir,
         env,
@@ -134,13 +136,14 @@ process.on("exit", () => fs.writeFileSync(process.env.LOADED_FILE, [...seen].joi
       });
       expect(r.stderr).toBe("");
       expect(r.status).toBe(0);
-      return readFileSync(loadedFile, "utf8").split("\n");
+      const files = readFileSync(loadedFile, "utf8").split("\n");
+      expect(files).toContain(join(packageRoot, "dist", "launch.cjs"));
+      return files.filter((f) => f.startsWith(nodeModules)).map((f) => f.slice(nodeModules.length + 1));
     };
-    expect(loadedBy()).toContain("typescript");
-    const hit = loadedBy();
-    expect(hit).toContain("sucrase");
-    expect(hit).not.toContain("typescript");
-    expect(hit).not.toContain("ts-morph");
+    expect(packagesLoadedBy()).toContain("typescript/lib/typescript.js");
+    // All a hit runs (sucrase, which evaluates the config, included) is bundled in dist/: of the
+    // packages it reads only the compiler's package.json, for its version (part of the cache key).
+    expect(packagesLoadedBy()).toEqual(["typescript/package.json"]);
   });
 
   test("location: HOMEGARDEN_CACHE_DIR, then XDG_CACHE_HOME, then HOME; HOMEGARDEN_NO_CACHE turns it off", () => {

@@ -5,12 +5,12 @@
  * types the config is checked against. An entry records only that the check passed: no config text,
  * no values, no secrets. Any change to the config gives a new key, so a changed config always re-checks.
  *
- * Location: $HOMEGARDEN_CACHE_DIR, else $XDG_CACHE_HOME/homegarden, else $HOME/.cache/homegarden;
- * HOMEGARDEN_NO_CACHE=1 (or an environment with none of those) turns caching off.
+ * Location: see cache-dir.ts (HOMEGARDEN_CACHE_DIR, XDG_CACHE_HOME, HOME; HOMEGARDEN_NO_CACHE=1 turns it off).
  */
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
+import { cacheDirFromEnv } from "../cache-dir.js";
 import { VERSION } from "../version.js";
 import { CHECK_COMPILER_OPTIONS, TYPE_SOURCES } from "./typecheck.js";
 import { typescriptVersion } from "./typescript.js";
@@ -26,14 +26,7 @@ export interface TypecheckCache {
   recordPass(key: string): void;
 }
 
-/** The cache folder the environment asks for, or undefined when caching is off. */
-export function cacheDirFromEnv(env: NodeJS.ProcessEnv): string | undefined {
-  if (env.HOMEGARDEN_NO_CACHE && env.HOMEGARDEN_NO_CACHE !== "0") return undefined;
-  if (env.HOMEGARDEN_CACHE_DIR) return resolve(env.HOMEGARDEN_CACHE_DIR);
-  if (env.XDG_CACHE_HOME) return resolve(env.XDG_CACHE_HOME, "homegarden");
-  if (env.HOME) return resolve(env.HOME, ".cache", "homegarden");
-  return undefined;
-}
+export { cacheDirFromEnv };
 
 export function typecheckCacheFromEnv(env: NodeJS.ProcessEnv): TypecheckCache | undefined {
   const dir = cacheDirFromEnv(env);
