@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 /**
- * Makes dist/code-cache/: the V8 code caches of the CLI bundle and of the TypeScript compiler, so
- * that even the first run of a user (nothing in the cache folder yet) compiles neither. Runs after
- * build-cli.mjs: renders the example once with an empty, temporary cache folder, which makes both
- * caches (each holding the functions that run compiled, type-check and render), and keeps them.
+ * Makes dist/code-cache/: the V8 code caches of the CLI bundle, of the TypeScript compiler and of
+ * ts-morph's three files, so that even the first run of a user (nothing in the cache folder yet)
+ * compiles none of them. Runs after build-cli.mjs: renders the example once with an empty, temporary
+ * cache folder, which makes the first two (each holding the functions that run compiled, type-check
+ * and render), then checks a four-node ring, whose warning (an even node count) is positioned in
+ * the config with ts-morph, which makes the other three; and keeps them.
  *
  * A seed is used only for the same bytes (key and digest in its header), Node version, architecture
  * and V8 flags it was made with (see src/code-cache.ts); the launcher falls back to the cache folder
@@ -11,10 +13,11 @@
  * if they cannot be made, this warns and leaves none, and the build goes on.
  */
 import { spawnSync } from "node:child_process";
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ringConfig } from "./ring-config.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const seedDir = join(root, "dist", "code-cache");
@@ -32,8 +35,17 @@ try {
     encoding: "utf8",
   });
   if (r.status !== 0) throw new Error(`homegarden render failed (${r.status}):\n${r.stderr}`);
+  const ring = join(work, "ring.config.ts");
+  writeFileSync(ring, ringConfig(4));
+  const c = spawnSync(process.execPath, [join(root, "bin", "homegarden"), "check", ring], {
+    cwd: work,
+    env,
+    encoding: "utf8",
+  });
+  if (c.status !== 0 || !/warning HG104/.test(c.stderr))
+    throw new Error(`homegarden check of a 4-node ring gave no positioned warning (${c.status}):\n${c.stderr}`);
   const caches = readdirSync(join(work, "cache")).filter((f) => f.endsWith(".v8"));
-  if (caches.length !== 2) throw new Error(`expected 2 code caches, got: ${caches.join(", ")}`);
+  if (caches.length !== 5) throw new Error(`expected 5 code caches, got: ${caches.join(", ")}`);
   mkdirSync(seedDir, { recursive: true });
   for (const file of caches) {
     copyFileSync(join(work, "cache", file), join(seedDir, file));

@@ -10,6 +10,7 @@ import { join, resolve } from "node:path";
 import { loadCommonJs, readCodeCache, writeCodeCache } from "../src/code-cache.js";
 import { BUNDLE_PATH, bundleCodeCache } from "../src/cli/launch.js";
 import { codeCacheSeedDir, packageRoot } from "../src/paths.js";
+import { ringConfig } from "../scripts/ring-config.mjs";
 import { EXAMPLE_SOURCE, exampleWith, writeConfig } from "./support/configs.js";
 import { TEST_ENV, tempDir } from "./support/render.js";
 import { snapshotTree as treeOf } from "./support/tree.js";
@@ -140,6 +141,9 @@ describe("bin/homegarden and its code caches", () => {
   test("the build's seeds serve a first run: the cache folder gets no code cache", () => {
     expect(v8FilesIn(codeCacheSeedDir).sort()).toEqual([
       expect.stringMatching(/^homegarden-.*\.v8$/),
+      expect.stringMatching(/^ts-morph-[0-9.]+-node.*\.v8$/),
+      expect.stringMatching(/^ts-morph-common-[0-9.]+-node.*\.v8$/),
+      expect.stringMatching(/^ts-morph-common-[0-9.]+-typescript-node.*\.v8$/),
       expect.stringMatching(/^typescript-.*\.v8$/),
     ]);
     const { dir } = writeConfig(EXAMPLE_SOURCE);
@@ -217,5 +221,30 @@ describe("bin/homegarden and its code caches", () => {
       expect(r.status).toBe(1);
       expect(r.stderr).toContain("error HG001 TS2322");
     }
+  });
+
+  test("ts-morph, which positions findings, loads from the seeds, else compiles once into the cache folder; the same finding each way", () => {
+    // An even node count is a warning, positioned at `nodes` in the config.
+    const { dir } = writeConfig(ringConfig(4));
+    const cacheDir = tempDir("homegarden-cache-test-");
+    const check = (flags: string[]) => {
+      const r = spawnSync(process.execPath, [...flags, bin, "check"], {
+        cwd: dir,
+        env: { ...process.env, ...TEST_ENV, HOMEGARDEN_CACHE_DIR: cacheDir },
+        encoding: "utf8",
+      });
+      expect(r.status).toBe(0);
+      return r.stderr;
+    };
+    const fromSeeds = check([]);
+    expect(fromSeeds).toMatch(/homegarden\.config\.ts:\d+:\d+ warning HG104 /);
+    expect(v8FilesIn(cacheDir)).toEqual([]);
+    expect(check(OTHER_V8_FLAGS)).toBe(fromSeeds);
+    const tsMorphCaches = v8FilesIn(cacheDir).filter((f) => f.startsWith("ts-morph-"));
+    expect(tsMorphCaches).toHaveLength(3);
+    const written = tsMorphCaches.map((f) => statSync(join(cacheDir, f)).mtimeMs);
+    expect(check(OTHER_V8_FLAGS)).toBe(fromSeeds);
+    // Served from the cache folder: nothing compiled, nothing written again.
+    expect(tsMorphCaches.map((f) => statSync(join(cacheDir, f)).mtimeMs)).toEqual(written);
   });
 });

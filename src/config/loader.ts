@@ -5,7 +5,6 @@
  * are loaded only when needed: a cached, valid config never loads either.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { relative, resolve } from "node:path";
 import vm from "node:vm";
 import type * as TsMorph from "ts-morph";
@@ -17,14 +16,12 @@ import { timed } from "../timings.js";
 import { stripTypes } from "./strip-types.js";
 import { checkModuleSource, TYPE_SOURCES } from "./typecheck.js";
 import type { TypecheckCache } from "./typecheck-cache.js";
+import { loadTsMorph, saveTsMorphCodeCache } from "./ts-morph.js";
 import { loadTypeScript, saveTypeScriptCodeCache } from "./typescript.js";
 
-const require = createRequire(import.meta.url);
-let tsMorphModule: typeof TsMorph | undefined;
-/** ts-morph, loaded on first use: only positioning a finding in the config needs its syntax tree. */
-function tsMorph(): typeof TsMorph {
-  tsMorphModule ??= require("ts-morph") as typeof TsMorph;
-  return tsMorphModule;
+/** ts-morph, loaded on first use (see ts-morph.ts): only positioning a finding in the config needs its syntax tree. */
+function tsMorph(codeCacheDir?: string): typeof TsMorph {
+  return loadTsMorph(codeCacheDir);
 }
 
 export interface LoadedModule {
@@ -52,8 +49,8 @@ function positionOf(sourceFile: SourceFile, pos: number, displayPath: string): S
 }
 
 /** A syntax tree of the config for positioning findings (with a checker, to follow `const x = {...}`). */
-function parseForPositions(absolutePath: string, sourceText: string): SourceFile {
-  const { Project } = tsMorph();
+function parseForPositions(absolutePath: string, sourceText: string, codeCacheDir?: string): SourceFile {
+  const { Project } = tsMorph(codeCacheDir);
   const project = new Project({
     compilerOptions: { noLib: true, types: [] },
     useInMemoryFileSystem: true,
@@ -154,7 +151,7 @@ export function loadConfigModule(configPath: string, cwd = process.cwd(), option
   /** The syntax tree and the default export's expression, built on first use. */
   const positions = (): { sourceFile: SourceFile; root: Node } => {
     if (!tree) {
-      const sourceFile = parseForPositions(absolutePath, sourceText);
+      const sourceFile = parseForPositions(absolutePath, sourceText, options.cache?.dir);
       const root = defaultExportExpression(sourceFile) ?? sourceFile;
       tree = { sourceFile, root };
     }
@@ -216,7 +213,10 @@ export function loadConfigModule(configPath: string, cwd = process.cwd(), option
       locate: (path) => {
         const { sourceFile, root } = positions();
         const node = locateInSource(root, path) ?? root;
-        return positionOf(sourceFile, node.getStart(), displayPath);
+        const position = positionOf(sourceFile, node.getStart(), displayPath);
+        // After a first use, so the code caches also hold what positioning compiled.
+        saveTsMorphCodeCache();
+        return position;
       },
     },
   };
