@@ -4,6 +4,8 @@
  * unless the CLI is asked to (HOMEGARDEN_TIMINGS names a JSON file to write them to).
  */
 const phases = new Map<string, number>();
+/** Per running synchronous phase, the time its nested phases took: a phase's figure leaves them out. */
+const nested: number[] = [];
 
 function add(phase: string, ms: number): void {
   phases.set(phase, (phases.get(phase) ?? 0) + ms);
@@ -11,10 +13,13 @@ function add(phase: string, ms: number): void {
 
 export function timed<T>(phase: string, work: () => T): T {
   const start = performance.now();
+  nested.push(0);
   try {
     return work();
   } finally {
-    add(phase, performance.now() - start);
+    const ms = performance.now() - start;
+    add(phase, ms - nested.pop()!);
+    if (nested.length > 0) nested[nested.length - 1] += ms;
   }
 }
 

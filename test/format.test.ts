@@ -6,6 +6,7 @@
 import fc from "fast-check";
 import * as prettier from "prettier";
 import { alignMarkdownTables, formatJson } from "../src/render/format.js";
+import { sortedKeys } from "../src/render/runbook.js";
 import { ringConfig } from "../scripts/ring-config.mjs";
 import { writeConfig } from "./support/configs.js";
 import { renderConfig } from "./support/render.js";
@@ -26,6 +27,46 @@ const json = fc.letrec((tie) => ({
   array: fc.array(tie("value"), { maxLength: 6 }),
   object: fc.dictionary(key, tie("value"), { maxKeys: 6 }),
 })).value;
+
+/** What sortedKeys replaced: sort keys, then a JSON round trip for JSON's rules on undefined, NaN and toJSON. */
+function sortedByRoundTrip(value: unknown): unknown {
+  const sort = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(sort);
+    if (v && typeof v === "object" && !(v instanceof Date)) {
+      return Object.fromEntries(
+        Object.keys(v)
+          .sort()
+          .map((k) => [k, sort((v as Record<string, unknown>)[k])]),
+      );
+    }
+    return v;
+  };
+  const text = JSON.stringify(sort(value)) as string | undefined;
+  return text === undefined ? undefined : JSON.parse(text);
+}
+
+describe("sortedKeys", () => {
+  const loose = fc.letrec((tie) => ({
+    value: fc.oneof(
+      { depthSize: "small" },
+      scalar,
+      fc.constantFrom(undefined, Number.NaN, Infinity, new Date(0), "__proto__"),
+      tie("array"),
+      tie("object"),
+    ),
+    array: fc.array(tie("value"), { maxLength: 6 }),
+    object: fc.dictionary(fc.oneof(key, fc.constant("__proto__")), tie("value"), { maxKeys: 6 }),
+  })).value;
+
+  test("gives what sorting the keys and a JSON round trip give, key order included", () => {
+    fc.assert(
+      fc.property(loose, (value) => {
+        expect(JSON.stringify(sortedKeys(value))).toBe(JSON.stringify(sortedByRoundTrip(value)));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
 
 describe("formatJson", () => {
   test("gives prettier's bytes for random JSON values", async () => {

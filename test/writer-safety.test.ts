@@ -54,24 +54,24 @@ describe("output paths", () => {
     ).toBe("pivoine/files/etc/keepalived/keepalived.conf");
   });
 
-  test("the writer refuses an unsafe path before it creates anything", () => {
+  test("the writer refuses an unsafe path before it creates anything", async () => {
     const root = tempDir();
     const out = join(root, "out");
     mkdirSync(out);
     writeFileSync(join(out, "old.txt"), "previous\n");
     const before = snapshotTree(root);
-    expect(() => writeOutputAtomically(out, [file("a.txt"), file("../escaped.txt")])).toThrow(UnsafePathError);
+    await expect(writeOutputAtomically(out, [file("a.txt"), file("../escaped.txt")])).rejects.toThrow(UnsafePathError);
     expect(snapshotTree(root)).toEqual(before);
   });
 
-  test("a write that fails halfway removes its staging folder and keeps the previous out/", () => {
+  test("a write that fails halfway removes its staging folder and keeps the previous out/", async () => {
     const root = tempDir();
     const out = join(root, "out");
     mkdirSync(out);
     writeFileSync(join(out, "old.txt"), "previous\n");
     const before = snapshotTree(root);
     // "a" becomes a file, so "a/b" cannot be created under it.
-    expect(() => writeOutputAtomically(out, [file("a"), file("a/b")])).toThrow(/ENOTDIR|EEXIST/);
+    await expect(writeOutputAtomically(out, [file("a"), file("a/b")])).rejects.toThrow(/ENOTDIR|EEXIST/);
     expect(snapshotTree(root)).toEqual(before);
   });
 });
@@ -111,11 +111,11 @@ describe("symlinks planted in out/", () => {
 });
 
 describe("modes on disk", () => {
-  test("files and folders get exactly their planned modes whatever the umask, and the umask is restored", () => {
+  test("files and folders get exactly their planned modes whatever the umask, and the umask is restored", async () => {
     const out = join(tempDir(), "out");
     const previous = process.umask(0o077);
     try {
-      writeOutputAtomically(out, [
+      await writeOutputAtomically(out, [
         { path: "n1/run.sh", mode: 0o755, content: "#!/bin/sh\n" },
         { path: "n1/files/etc/keepalived/keepalived.conf", mode: 0o600, content: "secret\n" },
         { path: "n1/files/etc/modules-load.d/drbd.conf", mode: 0o644, content: "drbd\n" },

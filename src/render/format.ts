@@ -13,49 +13,65 @@ export function formatJson(value: unknown): string {
 }
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type Container = Json[] | Record<string, Json>;
 
-function isContainer(v: unknown): v is Json[] | Record<string, Json> {
+function isContainer(v: unknown): v is Container {
   return v !== null && typeof v === "object";
 }
 
-function entryCount(v: Json[] | Record<string, Json>): number {
-  return Array.isArray(v) ? v.length : Object.keys(v).length;
+function hasOneEntry(v: Container): boolean {
+  if (Array.isArray(v)) return v.length > 0;
+  for (const _ in v) return true;
+  return false;
 }
 
-/** Per container: the width of its one-line form and whether prettier must break it; computed once, bottom-up. */
-type Layout = { width: number; mustBreak: boolean };
-const layouts = new WeakMap<object, Layout>();
-
-function layoutOf(v: Json[] | Record<string, Json>): Layout {
-  const known = layouts.get(v);
-  if (known) return known;
-  const children = Array.isArray(v) ? v : Object.values(v);
-  let mustBreak = children.some((c) => isContainer(c) && layoutOf(c).mustBreak);
-  // Prettier breaks an array of two or more objects (or arrays) that each have two or more entries.
-  if (Array.isArray(v) && v.length > 1) {
-    const first = v[0];
-    const sameKind = (e: unknown): boolean =>
-      isContainer(e) && Array.isArray(e) === Array.isArray(first) && entryCount(e) > 1;
-    if (v.every(sameKind)) mustBreak = true;
-  }
-  // "[a, b]" and "{ "k": a, "l": b }": brackets, the entries, and ", " between them.
-  const separators = Math.max(0, children.length - 1) * 2;
-  let width: number;
-  if (Array.isArray(v)) width = v.length === 0 ? 2 : 2 + separators + v.reduce<number>((w, e) => w + widthOf(e), 0);
-  else {
-    const keys = Object.keys(v);
-    width =
-      keys.length === 0
-        ? 2
-        : 4 + separators + keys.reduce<number>((w, k) => w + JSON.stringify(k).length + 2 + widthOf(v[k]), 0);
-  }
-  const layout = { width, mustBreak };
-  layouts.set(v, layout);
-  return layout;
+/** Whether a container has two or more entries, without listing an object's keys. */
+function hasTwoEntries(v: Container): boolean {
+  if (Array.isArray(v)) return v.length > 1;
+  let count = 0;
+  for (const _ in v) if (++count > 1) return true;
+  return false;
 }
 
-function widthOf(v: unknown): number {
-  return isContainer(v) ? layoutOf(v).width : scalar(v).length;
+/**
+ * The width of `v` printed on one line, or Infinity when prettier would break it (it holds a group
+ * that must break) or it is wider than a line anyway. Stops counting past the print width, so each
+ * container costs at most about a line's worth of work however large it is (plan.json of a
+ * 256-node ring is 12 MB).
+ */
+function flatWidth(v: unknown, limit: number): number {
+  if (!isContainer(v)) return scalar(v).length;
+  if (Array.isArray(v)) {
+    if (v.length === 0) return 2;
+    // Prettier breaks an array of two or more objects (or arrays) that each have two or more entries.
+    if (v.length > 1 && isContainer(v[0])) {
+      const firstIsArray = Array.isArray(v[0]);
+      if (v.every((e) => isContainer(e) && Array.isArray(e) === firstIsArray && hasTwoEntries(e))) return Infinity;
+    }
+    let width = 2 + (v.length - 1) * 2;
+    for (const e of v) {
+      if (width > limit) return width;
+      width += flatWidth(e, limit - width);
+    }
+    return width;
+  }
+  let width = 2;
+  for (const k in v) {
+    width += 2 + quotedKey(k).length + 2; // "{ " or ", " before the entry, then `"k": `
+    if (width > limit) return width;
+    width += flatWidth(v[k], limit - width);
+  }
+  return width;
+}
+
+const quotedKeys = new Map<string, string>();
+function quotedKey(k: string): string {
+  let quoted = quotedKeys.get(k);
+  if (quoted === undefined) {
+    quoted = JSON.stringify(k);
+    quotedKeys.set(k, quoted);
+  }
+  return quoted;
 }
 
 /** Prettier writes exponents without "+" (1e21); JSON.stringify gives every other number as prettier does. */
@@ -67,14 +83,15 @@ function flatOf(v: unknown): string {
   if (!isContainer(v)) return scalar(v);
   if (Array.isArray(v)) return v.length === 0 ? "[]" : `[${v.map(flatOf).join(", ")}]`;
   const keys = Object.keys(v);
-  return keys.length === 0 ? "{}" : `{ ${keys.map((k) => `${JSON.stringify(k)}: ${flatOf(v[k])}`).join(", ")} }`;
+  return keys.length === 0 ? "{}" : `{ ${keys.map((k) => `${quotedKey(k)}: ${flatOf(v[k])}`).join(", ")} }`;
 }
 
 /** `column`: where the value starts on its line; `trailing`: characters that follow it on that line. */
 function printJson(v: unknown, indent: string, column: number, trailing: number): string {
-  if (!isContainer(v) || entryCount(v) === 0) return flatOf(v);
-  const layout = layoutOf(v);
-  if (!layout.mustBreak && column + layout.width + trailing <= PRINT_WIDTH) return flatOf(v);
+  if (!isContainer(v)) return scalar(v);
+  if (!hasOneEntry(v)) return Array.isArray(v) ? "[]" : "{}";
+  const room = PRINT_WIDTH - column - trailing;
+  if (flatWidth(v, room) <= room) return flatOf(v);
   const inner = `${indent}  `;
   if (Array.isArray(v)) {
     if (v.every((e) => typeof e === "number")) return fillNumbers(v as number[], indent);
@@ -83,7 +100,7 @@ function printJson(v: unknown, indent: string, column: number, trailing: number)
   }
   const keys = Object.keys(v);
   const entries = keys.map((k, i) => {
-    const key = `${JSON.stringify(k)}: `;
+    const key = `${quotedKey(k)}: `;
     return inner + key + printJson(v[k], inner, inner.length + key.length, i < keys.length - 1 ? 1 : 0);
   });
   return `{\n${entries.join(",\n")}\n${indent}}`;

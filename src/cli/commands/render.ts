@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { writeOutputAtomically } from "../../bundle/write.js";
 import { renderOutput } from "../../pipeline.js";
-import { timed } from "../../timings.js";
+import { timedAsync } from "../../timings.js";
 import { EXIT_CONFIG, loadForCommand, printJsonReport } from "../io.js";
 import type { CommandModule } from "yargs";
 import type { Io } from "../io.js";
@@ -35,7 +35,7 @@ export const renderCommand = (io: Io, setExitCode: (code: number) => void): Comm
       return setExitCode(EXIT_CONFIG);
     }
     const files = await renderOutput(result.valid, result.plan, io.env, args.node);
-    timed("write", () => writeOutputAtomically(resolve(io.cwd, args.out), files));
+    await timedAsync("write", () => writeOutputAtomically(resolve(io.cwd, args.out), files));
     const nodes = args.node ?? known;
     if (args.json) {
       printJsonReport(io, true, result.warnings, { out: args.out, nodes, files: files.length });
