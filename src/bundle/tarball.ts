@@ -39,20 +39,36 @@ export async function buildTarball(files: TarFile[], mtime: Date): Promise<Buffe
     ...files.map((f) => ({ name: f.path, mode: f.mode, content: f.content as string | Buffer | undefined })),
   ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
-  const blocks: Buffer[] = [];
-  for (const entry of entries) {
-    if (entry.content === undefined) {
-      blocks.push(ustarHeader(entry.name, entry.mode, 0, mtime, DIRECTORY_TYPE));
-    } else {
-      const data = Buffer.isBuffer(entry.content) ? entry.content : Buffer.from(entry.content, "utf8");
-      blocks.push(ustarHeader(entry.name, entry.mode, data.length, mtime, FILE_TYPE), data);
-      if (data.length % BLOCK !== 0) blocks.push(Buffer.alloc(BLOCK - (data.length % BLOCK)));
-    }
-  }
-  blocks.push(Buffer.alloc(2 * BLOCK)); // end of archive: two zero blocks
+  // One buffer for the whole archive, zero-filled: padding and the two closing blocks need no writes.
+  const sizes = entries.map((e) =>
+    e.content === undefined
+      ? 0
+      : typeof e.content === "string"
+        ? Buffer.byteLength(e.content, "utf8")
+        : e.content.length,
+  );
+  const total = sizes.reduce((sum, size) => sum + BLOCK + Math.ceil(size / BLOCK) * BLOCK, 2 * BLOCK);
+  const archive = Buffer.alloc(total);
+  let offset = 0;
+  entries.forEach((entry, i) => {
+    const isDirectory = entry.content === undefined;
+    writeUstarHeader(
+      archive,
+      offset,
+      entry.name,
+      entry.mode,
+      sizes[i],
+      mtime,
+      isDirectory ? DIRECTORY_TYPE : FILE_TYPE,
+    );
+    offset += BLOCK;
+    if (typeof entry.content === "string") archive.write(entry.content, offset, "utf8");
+    else if (entry.content !== undefined) entry.content.copy(archive, offset);
+    offset += Math.ceil(sizes[i] / BLOCK) * BLOCK;
+  });
   // zlib's default level: level 9 took 2.6 times as long for 1.6 % smaller bundles. Async, so
   // the bundles of a cluster compress in parallel on zlib's thread pool.
-  return gzip(Buffer.concat(blocks), { level: 6 });
+  return gzip(archive, { level: 6 });
 }
 
 const BLOCK = 512;
@@ -66,8 +82,16 @@ function octal(value: number, digits: number): string {
   return `${text.padStart(digits, "0")} `;
 }
 
-/** A POSIX ustar header; names longer than 100 bytes are split into prefix/name at a slash. */
-function ustarHeader(path: string, mode: number, size: number, mtime: Date, type: string): Buffer {
+/** Writes a POSIX ustar header at `at` (a zeroed block); names longer than 100 bytes are split into prefix/name at a slash. */
+function writeUstarHeader(
+  archive: Buffer,
+  at: number,
+  path: string,
+  mode: number,
+  size: number,
+  mtime: Date,
+  type: string,
+): void {
   if (!/^[\x21-\x7e]+$/.test(path)) throw new Error(`tar entry name must be printable ASCII: ${JSON.stringify(path)}`);
   let name = path;
   let prefix = "";
@@ -78,7 +102,7 @@ function ustarHeader(path: string, mode: number, size: number, mtime: Date, type
     name = name.slice(slash + 1);
   }
   if (name.length > 100 || prefix.length > 155) throw new Error(`tar entry name too long: ${path}`);
-  const header = Buffer.alloc(BLOCK);
+  const header = archive.subarray(at, at + BLOCK);
   header.write(name, 0, "ascii");
   header.write(octal(mode & 0o7777, 6), 100, "ascii");
   header.write(octal(0, 6), 108, "ascii"); // uid
@@ -94,5 +118,4 @@ function ustarHeader(path: string, mode: number, size: number, mtime: Date, type
   let sum = 8 * 0x20;
   for (let i = 0; i < BLOCK; i += 1) if (i < 148 || i >= 156) sum += header[i];
   header.write(octal(sum, 6), 148, "ascii");
-  return header;
 }

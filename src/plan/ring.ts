@@ -151,19 +151,34 @@ export function ringInterfacesOf(node: string, links: PlannedLink[]): RingInterf
 
 /** Hop distances from `source` to every node (breadth-first over the links). */
 export function hopDistances(source: string, links: PlannedLink[]): Map<string, number> {
+  const neighbours = neighbourLists(links);
   const distances = new Map<string, number>([[source, 0]]);
   const queue = [source];
-  while (queue.length > 0) {
-    const current = queue.shift()!;
-    for (const link of links) {
-      const next = link.a.node === current ? link.b.node : link.b.node === current ? link.a.node : undefined;
-      if (next !== undefined && !distances.has(next)) {
+  for (let head = 0; head < queue.length; head += 1) {
+    const current = queue[head];
+    for (const next of neighbours.get(current) ?? []) {
+      if (!distances.has(next)) {
         distances.set(next, distances.get(current)! + 1);
         queue.push(next);
       }
     }
   }
   return distances;
+}
+
+/** Each node's neighbours in link order, built once per links array (every node's distances use it). */
+const neighbourTables = new WeakMap<PlannedLink[], Map<string, string[]>>();
+function neighbourLists(links: PlannedLink[]): Map<string, string[]> {
+  let table = neighbourTables.get(links);
+  if (!table) {
+    table = new Map();
+    for (const link of links) {
+      table.set(link.a.node, [...(table.get(link.a.node) ?? []), link.b.node]);
+      table.set(link.b.node, [...(table.get(link.b.node) ?? []), link.a.node]);
+    }
+    neighbourTables.set(links, table);
+  }
+  return table;
 }
 
 /** Nodes not reachable from the first node over the links. */
