@@ -46,7 +46,12 @@ export function renderNodeArtifacts(plan: ClusterPlan, options: RenderOptions): 
       ...(options.keyring ? { keyring: options.keyring } : {}),
       ...(options.debs ? { debs: options.debs } : {}),
     };
-    for (const render of NODE_RENDERERS) artifacts.push(...render(input));
+    for (const render of NODE_RENDERERS) {
+      // Encoded as soon as rendered: the text dies young, so the garbage collector never copies it
+      // (copying surviving strings was most of a 256-node render's collection time).
+      for (const a of render(input))
+        artifacts.push(typeof a.content === "string" ? { ...a, content: Buffer.from(a.content, "utf8") } : a);
+    }
   }
   return artifacts;
 }
