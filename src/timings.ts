@@ -4,8 +4,18 @@
  * unless the CLI is asked to (HOMEGARDEN_TIMINGS names a JSON file to write them to).
  */
 const phases = new Map<string, number>();
-/** Per running synchronous phase, the time its nested phases took: a phase's figure leaves them out. */
+/**
+ * Per running phase, the time the phases nested in it took: a phase's figure leaves them out.
+ * Phases nest (an awaited phase inside another) but never run side by side, so one stack serves
+ * both the synchronous and the asynchronous ones.
+ */
 const nested: number[] = [];
+
+function finish(phase: string, start: number): void {
+  const ms = performance.now() - start;
+  add(phase, ms - nested.pop()!);
+  if (nested.length > 0) nested[nested.length - 1] += ms;
+}
 
 function add(phase: string, ms: number): void {
   phases.set(phase, (phases.get(phase) ?? 0) + ms);
@@ -17,18 +27,17 @@ export function timed<T>(phase: string, work: () => T): T {
   try {
     return work();
   } finally {
-    const ms = performance.now() - start;
-    add(phase, ms - nested.pop()!);
-    if (nested.length > 0) nested[nested.length - 1] += ms;
+    finish(phase, start);
   }
 }
 
 export async function timedAsync<T>(phase: string, work: () => Promise<T>): Promise<T> {
   const start = performance.now();
+  nested.push(0);
   try {
     return await work();
   } finally {
-    add(phase, performance.now() - start);
+    finish(phase, start);
   }
 }
 
