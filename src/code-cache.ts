@@ -13,8 +13,9 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire, Module } from "node:module";
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
 import vm from "node:vm";
+import { codeCacheSeedDir } from "./paths.js";
 
 const MAGIC = "homegarden-v8-code-cache 1";
 
@@ -33,6 +34,15 @@ export interface CommonJsModule<T> {
   loadedFrom: "cache" | "seed" | "source";
   /** Writes the cache if this process compiled the file afresh (call it after use: the cache then also holds the functions compiled while running); never throws. */
   saveCodeCache(): void;
+}
+
+/**
+ * The cache for a file named `stem` (e.g. "typescript-5.9.3") in `cacheDir`, with its seed made at
+ * build time: one file per Node version and architecture, used only for `key`.
+ */
+export function codeCacheFile(cacheDir: string, stem: string, key: string): CodeCacheFile {
+  const name = `${stem}-node${process.version}-${process.arch}.v8`;
+  return { file: join(cacheDir, name), key, seed: join(codeCacheSeedDir, name) };
 }
 
 const sha256 = (data: Buffer): string => createHash("sha256").update(data).digest("hex");

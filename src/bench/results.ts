@@ -5,12 +5,8 @@
 import { catalogue } from "../diagnostics/catalogue.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { BenchNetwork } from "../config/types.js";
-import { HOSTNAME_LABEL, INTERFACE_NAME } from "../config/validate.js";
+import { BENCH_NETWORKS, HOSTNAME_LABEL, INTERFACE_NAME } from "../config/validate.js";
 import { iperfResultFile } from "../plan/bench.js";
-
-const BENCH_NETWORKS: BenchNetwork[] = ["ring", "storage", "management"];
-/** Node names as the config validator allows them, so a result file name stays a name. */
-const NODE_NAME = HOSTNAME_LABEL;
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; diagnostic: Diagnostic };
 
@@ -190,7 +186,8 @@ export function parseBenchSettings(file: string, text: string): Parsed<BenchSett
   if (isObj(iperf3)) {
     const rates = iperf3.lineRateGbps;
     const servers = iperf3.servers;
-    if (from === undefined || !NODE_NAME.test(from))
+    // Node names as the config validator allows them, so a result file name stays a name.
+    if (from === undefined || !HOSTNAME_LABEL.test(from))
       return bad('"iperf3" needs "node", the client its paths start from');
     if (!isObj(rates) || !Object.values(rates).every((r) => r === null || isNum(r)))
       return bad('"iperf3.lineRateGbps" needs a number or null per network kind');
@@ -202,7 +199,7 @@ export function parseBenchSettings(file: string, text: string): Parsed<BenchSett
         !(network === kind || INTERFACE_NAME.test(network.slice("ring-".length)))
       )
         return bad(`iperf3.servers: unknown network "${network}"`);
-      if (!Array.isArray(names) || !names.every((n) => typeof n === "string" && NODE_NAME.test(n)))
+      if (!Array.isArray(names) || !names.every((n) => typeof n === "string" && HOSTNAME_LABEL.test(n)))
         return bad(`iperf3.servers.${network} needs a list of node names`);
       const rate = rates[kind];
       for (const to of names as string[]) {

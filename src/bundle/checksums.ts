@@ -4,12 +4,10 @@ export function sha256(content: string | Buffer): string {
   return createHash("sha256").update(content).digest("hex");
 }
 
-/** `sha256sum` format, sorted by path: "<hex>  <path>\n" per file, from its content or its known digest. */
-export function sha256sums(
-  files: ({ path: string; content: string | Buffer } | { path: string; sha256: string })[],
-): string {
+/** `sha256sum` format, sorted by path: "<hex>  <path>\n" per file, from its digest. */
+export function sha256sums(files: { path: string; sha256: string }[]): string {
   return [...files]
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
-    .map((f) => `${"sha256" in f ? f.sha256 : sha256(f.content)}  ${f.path}\n`)
+    .map((f) => `${f.sha256}  ${f.path}\n`)
     .join("");
 }

@@ -9,10 +9,10 @@
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { cacheDirFromEnv } from "../cache-dir.js";
-import { loadCommonJs, type CodeCacheFile } from "../code-cache.js";
-import { codeCacheSeedDir, packageRoot } from "../paths.js";
+import { codeCacheFile, loadCommonJs, type CodeCacheFile } from "../code-cache.js";
+import { packageRoot } from "../paths.js";
 import { VERSION } from "../version.js";
 import type { run } from "./main.js";
 
@@ -21,8 +21,7 @@ export const BUNDLE_PATH = resolve(packageRoot, "dist", "homegarden.cjs");
 /** The code cache for this bundle's bytes: its file in `cacheDir` and its seed. */
 export function bundleCodeCache(cacheDir: string, bundle: Buffer): CodeCacheFile {
   const digest = createHash("sha256").update(bundle).digest("hex");
-  const name = `homegarden-${VERSION}-${digest.slice(0, 16)}-node${process.version}-${process.arch}.v8`;
-  return { file: join(cacheDir, name), key: digest, seed: join(codeCacheSeedDir, name) };
+  return codeCacheFile(cacheDir, `homegarden-${VERSION}-${digest.slice(0, 16)}`, digest);
 }
 
 const USE = { cache: "hit", seed: "seed", source: "miss" } as const;

@@ -10,8 +10,7 @@ import { readFileSync } from "node:fs";
 import { createRequire, Module } from "node:module";
 import { dirname, join } from "node:path";
 import type * as TsMorph from "ts-morph";
-import { loadCommonJs, type CommonJsModule } from "../code-cache.js";
-import { codeCacheSeedDir } from "../paths.js";
+import { codeCacheFile, loadCommonJs, type CommonJsModule } from "../code-cache.js";
 
 const require = createRequire(import.meta.url);
 let loaded: { tsMorph: typeof TsMorph; saveCodeCache: () => void } | undefined;
@@ -52,12 +51,7 @@ export function loadTsMorph(codeCacheDir?: string): typeof TsMorph {
   const modules: CommonJsModule<unknown>[] = [];
   for (const { file, key } of tsMorphFiles()) {
     if (require.cache[file]) continue; // already loaded the ordinary way
-    const name = `${key}-node${process.version}-${process.arch}.v8`;
-    const module = loadCommonJs<unknown>(file, readFileSync(file, "utf8"), {
-      file: join(codeCacheDir, name),
-      key,
-      seed: join(codeCacheSeedDir, name),
-    });
+    const module = loadCommonJs<unknown>(file, readFileSync(file, "utf8"), codeCacheFile(codeCacheDir, key, key));
     register(file, module.exports);
     modules.push(module);
   }

@@ -6,10 +6,8 @@
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join } from "node:path";
 import type * as TypeScript from "typescript";
-import { loadCommonJs } from "../code-cache.js";
-import { codeCacheSeedDir } from "../paths.js";
+import { codeCacheFile, loadCommonJs } from "../code-cache.js";
 
 export type TS = typeof TypeScript;
 
@@ -31,12 +29,7 @@ export function loadTypeScript(codeCacheDir?: string): TS {
   const file = require.resolve("typescript");
   // The compiler's version names its source (hashing 9 MB at each load would cost more than it saves).
   const key = `typescript-${typescriptVersion()}`;
-  const name = `${key}-node${process.version}-${process.arch}.v8`;
-  const module = loadCommonJs<TS>(file, readFileSync(file, "utf8"), {
-    file: join(codeCacheDir, name),
-    key,
-    seed: join(codeCacheSeedDir, name),
-  });
+  const module = loadCommonJs<TS>(file, readFileSync(file, "utf8"), codeCacheFile(codeCacheDir, key, key));
   loaded = { ts: module.exports, saveCodeCache: () => module.saveCodeCache() };
   return loaded.ts;
 }

@@ -74,7 +74,7 @@ export const VRRP_PASSWORD = /^[A-Za-z0-9%&()*+,./:;<=>?@[\]^_`|~-]{1,8}$/;
 export const ABSOLUTE_PATH = /^\/[A-Za-z0-9_./-]+$/;
 export const JOB_NAME = /^[a-z][a-z0-9-]{0,62}$/;
 export const BLOCK_SIZE = /^[1-9][0-9]*[kKmM]?$/;
-const BENCH_NETWORKS: readonly BenchNetwork[] = ["ring", "storage", "management"];
+export const BENCH_NETWORKS: readonly BenchNetwork[] = ["ring", "storage", "management"];
 export const ZFS_RESERVED_POOL_NAMES = /^(mirror|raidz|draid|spare|log)/;
 
 function isInt(n: unknown, min: number, max: number): n is number {

@@ -172,9 +172,14 @@ function neighbourLists(links: PlannedLink[]): Map<string, string[]> {
   let table = neighbourTables.get(links);
   if (!table) {
     table = new Map();
+    const neighboursOf = (node: string): string[] => {
+      let list = table!.get(node);
+      if (!list) table!.set(node, (list = []));
+      return list;
+    };
     for (const link of links) {
-      table.set(link.a.node, [...(table.get(link.a.node) ?? []), link.b.node]);
-      table.set(link.b.node, [...(table.get(link.b.node) ?? []), link.a.node]);
+      neighboursOf(link.a.node).push(link.b.node);
+      neighboursOf(link.b.node).push(link.a.node);
     }
     neighbourTables.set(links, table);
   }

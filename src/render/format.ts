@@ -19,18 +19,12 @@ function isContainer(v: unknown): v is Container {
   return v !== null && typeof v === "object";
 }
 
-function hasOneEntry(v: Container): boolean {
-  if (Array.isArray(v)) return v.length > 0;
-  for (const _ in v) return true;
-  return false;
-}
-
-/** Whether a container has two or more entries, without listing an object's keys. */
-function hasTwoEntries(v: Container): boolean {
-  if (Array.isArray(v)) return v.length > 1;
+/** Whether a container has at least `n` entries, without listing an object's keys. */
+function hasEntries(v: Container, n: number): boolean {
+  if (Array.isArray(v)) return v.length >= n;
   let count = 0;
-  for (const _ in v) if (++count > 1) return true;
-  return false;
+  for (const _ in v) if (++count >= n) return true;
+  return n <= 0;
 }
 
 /**
@@ -46,7 +40,7 @@ function flatWidth(v: unknown, limit: number): number {
     // Prettier breaks an array of two or more objects (or arrays) that each have two or more entries.
     if (v.length > 1 && isContainer(v[0])) {
       const firstIsArray = Array.isArray(v[0]);
-      if (v.every((e) => isContainer(e) && Array.isArray(e) === firstIsArray && hasTwoEntries(e))) return Infinity;
+      if (v.every((e) => isContainer(e) && Array.isArray(e) === firstIsArray && hasEntries(e, 2))) return Infinity;
     }
     let width = 2 + (v.length - 1) * 2;
     for (const e of v) {
@@ -89,7 +83,7 @@ function flatOf(v: unknown): string {
 /** `column`: where the value starts on its line; `trailing`: characters that follow it on that line. */
 function printJson(v: unknown, indent: string, column: number, trailing: number): string {
   if (!isContainer(v)) return scalar(v);
-  if (!hasOneEntry(v)) return Array.isArray(v) ? "[]" : "{}";
+  if (!hasEntries(v, 1)) return Array.isArray(v) ? "[]" : "{}";
   const room = PRINT_WIDTH - column - trailing;
   if (flatWidth(v, room) <= room) return flatOf(v);
   const inner = `${indent}  `;
