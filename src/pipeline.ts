@@ -26,8 +26,8 @@ export type CheckResult =
   | { ok: false; diagnostics: Diagnostic[]; sourceText?: string };
 
 /** Loads, type-checks and validates a config module; positions every finding in the user's file. */
-export function checkConfig(configPath: string, options: CheckOptions = {}): CheckResult {
-  const loaded = loadConfigModule(configPath, options.cwd, options.cache ? { cache: options.cache } : {});
+export async function checkConfig(configPath: string, options: CheckOptions = {}): Promise<CheckResult> {
+  const loaded = await loadConfigModule(configPath, options.cwd, options.cache ? { cache: options.cache } : {});
   if (!loaded.ok) return { ok: false, diagnostics: loaded.diagnostics, sourceText: loaded.sourceText };
   const module = loaded.module;
   const result = timed("validate", () =>

@@ -8,8 +8,10 @@ import { readdirSync, readFileSync, writeFileSync, mkdirSync, cpSync } from "nod
 import { join, resolve } from "node:path";
 import { cli } from "./support/cli.js";
 import { catalogue } from "../src/diagnostics/catalogue.js";
+import { maskUrlCredentials } from "../src/diagnostics/diagnostic.js";
 import { TEST_ENV, tempDir } from "./support/render.js";
 import { snapshotTree } from "./support/tree.js";
+import { OWNER_MARKER, ownerMarker } from "../src/bundle/ownership.js";
 
 const CORPUS = resolve(import.meta.dirname, "bad-configs");
 
@@ -65,8 +67,9 @@ describe("bad-config corpus", () => {
       .filter((m) => m !== null);
     expect(heads.map((m) => `${m[2]} ${m[4]} ${m[5]}`)).toEqual([`${c.line} ${c.severity} ${c.code}`]);
     expect(heads[0][1]).toBe(c.file);
-    // The code frame under the head shows the marked line of the user's file.
-    expect(check.stderr).toContain(`${c.line} | ${c.source.split("\n")[c.line - 1]}`);
+    // The code frame under the head shows the marked line of the user's file, a URL's credentials masked.
+    expect(check.stderr).toContain(`${c.line} | ${maskUrlCredentials(c.source.split("\n")[c.line - 1])}`);
+    expect(check.stderr).not.toMatch(/:\/\/[^\s/@*]+:[^\s/@]*@/);
     for (const [key, value] of Object.entries(c.env)) {
       if (key !== "HOMEGARDEN_VRRP_PASSWORD" || !value) continue;
       expect(check.stdout + check.stderr).not.toContain(value);
@@ -87,6 +90,7 @@ describe("bad-config corpus", () => {
     mkdirSync(join(cwd, "out", "pivoine"), { recursive: true });
     writeFileSync(join(cwd, "out", "pivoine", "run.sh"), "#!/bin/sh\necho previous render\n");
     writeFileSync(join(cwd, "out", "SHA256SUMS"), "previous\n");
+    writeFileSync(join(cwd, "out", OWNER_MARKER), ownerMarker(["SHA256SUMS", "pivoine/run.sh"]));
     const before = snapshotTree(join(cwd, "out"));
     const render = await cli(["render", "--json", c.file], cwd, c.env);
     expect(render.code).toBe(2);

@@ -83,15 +83,15 @@ describe("iperf3 paths of the example", () => {
 });
 
 describe("bench config rules, positioned in the user's file", () => {
-  function check(source: string) {
+  async function check(source: string) {
     const { file } = writeConfig(source);
-    return { file, result: checkConfig(file, { env: TEST_ENV }) };
+    return { file, result: await checkConfig(file, { env: TEST_ENV }) };
   }
 
-  test("the seed's mistake, psync at depth 16, is a warning on the job's ioengine", () => {
+  test("the seed's mistake, psync at depth 16, is a warning on the job's ioengine", async () => {
     const from = '{ name: "async-write", rw: "write", bs: "4k", iodepth: 16, ioengine: "libaio" }';
     const source = exampleWith(from, from.replace("libaio", "psync"));
-    const { result } = check(source);
+    const { result } = await check(source);
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.warnings).toHaveLength(1);
@@ -129,9 +129,9 @@ describe("bench config rules, positioned in the user's file", () => {
       ["bench", "iperf3", "networks", 2],
       '"storage", "storage"',
     ],
-  ])("%s is an error at that value", (_what, from, to, path, needle) => {
+  ])("%s is an error at that value", async (_what, from, to, path, needle) => {
     const source = exampleWith(from, to);
-    const { result } = check(source);
+    const { result } = await check(source);
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.diagnostics).toHaveLength(1);
@@ -139,8 +139,8 @@ describe("bench config rules, positioned in the user's file", () => {
     expect(result.diagnostics[0].position?.line).toBe(lineOf(source, needle));
   });
 
-  test("a measured network without a line rate is a warning", () => {
-    const { result } = check(exampleWith("ring: 1, storage: 10, management: 10", "ring: 1, storage: 10"));
+  test("a measured network without a line rate is a warning", async () => {
+    const { result } = await check(exampleWith("ring: 1, storage: 10, management: 10", "ring: 1, storage: 10"));
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.warnings.map((w) => [w.code, w.message])).toEqual([
@@ -159,7 +159,7 @@ describe("bench.json as the report reads it", () => {
       iperf3,
     });
 
-  test("servers per network become paths with the result file names the client script writes", () => {
+  test("servers per network become paths with the result file names the client script writes", async () => {
     const parsed = parseBenchSettings(
       "bench.json",
       settings({ lineRateGbps: { ring: 1, storage: null }, servers: { "ring-enp7s0": ["n2"], storage: ["n2"] } }),
@@ -198,7 +198,7 @@ describe("bench.json as the report reads it", () => {
     ],
     ["an unknown network", { lineRateGbps: {}, servers: { wifi: ["n2"] } }, /unknown network "wifi"/],
     ["a line rate that is not a number", { lineRateGbps: { storage: "10" }, servers: {} }, /lineRateGbps/],
-  ])("rejects %s, naming the file", (_what, iperf3, message) => {
+  ])("rejects %s, naming the file", async (_what, iperf3, message) => {
     const parsed = parseBenchSettings("results/bench-n1.json", settings(iperf3));
     expect(parsed.ok).toBe(false);
     if (parsed.ok) return;

@@ -3,6 +3,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { cli } from "./support/cli.js";
+import { OWNER_MARKER, ownerMarker } from "../src/bundle/ownership.js";
 import { packageRoot } from "../src/paths.js";
 import { exampleWith, lineOf, writeConfig, EXAMPLE_SOURCE } from "./support/configs.js";
 import { TEST_ENV, tempDir } from "./support/render.js";
@@ -28,6 +29,7 @@ describe("homegarden CLI", () => {
     expect(result.stderr).toContain("using the built-in example");
     const entries = readdirSync(join(cwd, "out")).sort();
     expect(entries).toEqual([
+      ".homegarden-render",
       "RUNBOOK.md",
       "SHA256SUMS",
       "dahlia",
@@ -70,6 +72,7 @@ describe("homegarden CLI", () => {
     const { dir } = writeConfig(source);
     mkdirSync(join(dir, "out"));
     writeFileSync(join(dir, "out", "previous-render.txt"), "keep me");
+    writeFileSync(join(dir, "out", OWNER_MARKER), ownerMarker(["previous-render.txt"]));
     const before = snapshotTree(join(dir, "out"));
     const result = await cli(["render"], dir);
     expect(result.code).toBe(2);

@@ -122,6 +122,6 @@ describe("secrets", () => {
     const { dir, file } = writeConfig(source);
     const result = await cli(["check", file], dir, {});
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain("error HG412 secret not available: file nope.secret cannot be read (ENOENT)");
+    expect(result.stderr).toContain("error HG412 secret not available: file nope.secret: no such file");
   });
 });

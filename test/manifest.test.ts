@@ -3,7 +3,7 @@ import { gzipSync, gunzipSync } from "node:zlib";
 import { resolve } from "node:path";
 import { sha256 } from "../src/bundle/checksums.js";
 import { packageRoot } from "../src/paths.js";
-import { readTarGz } from "../src/review/tarball.js";
+import { tarEntries } from "./support/tarball.js";
 import { verifyTarball } from "../src/review/verify-tarball.js";
 import { exampleWith, writeConfig } from "./support/configs.js";
 import { renderConfig, TEST_ENV, TEST_VRRP_PASSWORD } from "./support/render.js";
@@ -116,7 +116,7 @@ describe("verify-tarball", () => {
 
   test("the reader sees the archive as tar does: sorted entries, modes", async () => {
     const rendered = await renderConfig();
-    const entries = readTarGz(rendered.files.find((f) => f.path === "pivoine.tar.gz")!.content as Buffer);
+    const entries = tarEntries(rendered.files.find((f) => f.path === "pivoine.tar.gz")!.content as Buffer);
     expect(entries[0]).toMatchObject({ name: "pivoine/", type: "directory", mode: 0o755 });
     expect(entries.find((e) => e.name === "pivoine/run.sh")).toMatchObject({ type: "file", mode: 0o755 });
   });

@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { checkConfig } from "../src/pipeline.js";
-import { readTarGz } from "../src/review/tarball.js";
+import { tarEntries } from "./support/tarball.js";
 import { exampleWith, lineOf, writeConfig } from "./support/configs.js";
 import { FakeCluster, mutations } from "./support/fake-node.js";
 import { renderConfig, TEST_ENV, tempDir } from "./support/render.js";
@@ -84,7 +84,7 @@ describe("air-gapped bundles", () => {
       const manifest = JSON.parse(rendered.text(`${node}/MANIFEST.json`));
       expect(manifest.files.filter((f: { source: string }) => f.source === "apt").length).toBe(config.debs.length + 1);
       const tarball = rendered.files.find((f) => f.path === `${node}.tar.gz`)!.content as Buffer;
-      const names = readTarGz(tarball).map((e) => e.name);
+      const names = tarEntries(tarball).map((e) => e.name);
       for (const deb of config.debs) expect(names).toContain(`${node}/debs/${deb}`);
     }
   });
@@ -130,42 +130,42 @@ describe("air-gapped bundles", () => {
 });
 
 describe("vendored files are checked at render time", () => {
-  function findingsOf(aptLine: string, prepare: (dir: string) => void = () => {}) {
+  async function findingsOf(aptLine: string, prepare: (dir: string) => void = () => {}) {
     const source = exampleWith(APT_LINE, aptLine);
     const { dir, file } = writeConfig(source);
     prepare(dir);
-    const result = checkConfig(file, { env: TEST_ENV });
+    const result = await checkConfig(file, { env: TEST_ENV });
     expect(result.ok).toBe(false);
     if (result.ok) return [];
     return result.diagnostics.map((d) => `${d.position?.line} ${d.code} ${d.message}`);
   }
 
-  test("a missing keyring file", () => {
+  test("a missing keyring file", async () => {
     const line = lineOf(
       exampleWith(APT_LINE, 'apt: { linbit: "http://mirror.lan/linbit", keyring: "./nope.gpg" },'),
       "keyring:",
     );
-    expect(findingsOf('apt: { linbit: "http://mirror.lan/linbit", keyring: "./nope.gpg" },')).toEqual([
+    expect(await findingsOf('apt: { linbit: "http://mirror.lan/linbit", keyring: "./nope.gpg" },')).toEqual([
       `${line} HG416 keyring file ./nope.gpg cannot be read: no such file`,
     ]);
   });
 
-  test("an armored keyring gets the gpg --dearmor hint", () => {
-    const found = findingsOf('apt: { linbit: "http://mirror.lan/linbit", keyring: "./key.asc" },', (dir) =>
+  test("an armored keyring gets the gpg --dearmor hint", async () => {
+    const found = await findingsOf('apt: { linbit: "http://mirror.lan/linbit", keyring: "./key.asc" },', (dir) =>
       writeFileSync(join(dir, "key.asc"), "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nxyz\n"),
     );
     expect(found).toHaveLength(1);
     expect(found[0]).toMatch(/ HG422 .*gpg --dearmor/);
   });
 
-  test("a missing package folder, an empty one, and a file that is not a .deb", () => {
-    expect(findingsOf('apt: { debs: "./none" },')[0]).toMatch(
+  test("a missing package folder, an empty one, and a file that is not a .deb", async () => {
+    expect((await findingsOf('apt: { debs: "./none" },'))[0]).toMatch(
       / HG424 package folder \.\/none cannot be used: no such folder/,
     );
-    expect(findingsOf('apt: { debs: "./empty" },', (d) => mkdirSync(join(d, "empty")))[0]).toMatch(
+    expect((await findingsOf('apt: { debs: "./empty" },', (d) => mkdirSync(join(d, "empty"))))[0]).toMatch(
       / HG424 .*holds no \.deb file/,
     );
-    const fake = findingsOf('apt: { debs: "./debs" },', (d) => {
+    const fake = await findingsOf('apt: { debs: "./debs" },', (d) => {
       mkdirSync(join(d, "debs"));
       writeFileSync(join(d, "debs", "drbd-utils_1_all.deb"), "not a package");
     });
@@ -173,7 +173,7 @@ describe("vendored files are checked at render time", () => {
     expect(fake[0]).toMatch(/ HG425 vendored package drbd-utils_1_all\.deb is not a Debian package/);
   });
 
-  test("neither a repository nor packages", () => {
-    expect(findingsOf("apt: {},")[0]).toMatch(/ HG423 apt has neither a LINBIT repository/);
+  test("neither a repository nor packages", async () => {
+    expect((await findingsOf("apt: {},"))[0]).toMatch(/ HG423 apt has neither a LINBIT repository/);
   });
 });

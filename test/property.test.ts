@@ -35,7 +35,7 @@ const RUNS = 2000;
 /** Clean renders that also get the full cluster render, tarballs, and the real tools. */
 const DEEP_CHECK_EVERY = 40;
 
-const loaded = checkConfig(exampleConfigPath, { env: TEST_ENV });
+const loaded = await checkConfig(exampleConfigPath, { env: TEST_ENV });
 if (!loaded.ok) throw new Error("the example config must check");
 const BASE = loaded.module.value as Record<string, unknown>;
 const CODES = new Set(Object.values(catalogue).map((e) => e.code));

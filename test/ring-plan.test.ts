@@ -11,19 +11,19 @@ import { exampleWith, lineOf, writeConfig } from "./support/configs.js";
 import { renderConfig, TEST_ENV } from "./support/render.js";
 import { nodeName, ringConfigSource, type RingTestOptions } from "./support/ring-configs.js";
 
-function check(source: string): CheckResult {
-  return checkConfig(writeConfig(source).file, { env: TEST_ENV });
+async function check(source: string): Promise<CheckResult> {
+  return await checkConfig(writeConfig(source).file, { env: TEST_ENV });
 }
 
-function planOf(options: RingTestOptions) {
-  const result = check(ringConfigSource(options));
+async function planOf(options: RingTestOptions) {
+  const result = await check(ringConfigSource(options));
   if (!result.ok) throw new Error(JSON.stringify(result.diagnostics, null, 2));
   return result.plan;
 }
 
 /** The one error of a config that must fail: its code, line and message. */
-function errorOf(source: string): { code: string; line?: number; message: string } {
-  const result = check(source);
+async function errorOf(source: string): Promise<{ code: string; line?: number; message: string }> {
+  const result = await check(source);
   if (result.ok) throw new Error("the config was accepted");
   const errors = result.diagnostics.filter((d) => d.severity === "error");
   expect(errors).toHaveLength(1);
@@ -31,8 +31,8 @@ function errorOf(source: string): { code: string; line?: number; message: string
 }
 
 describe("derived ring links", () => {
-  test("a derived ring cables node i's first NIC to node i+1's second, and the last node to the first", () => {
-    const plan = planOf({ nodes: 5, topology: "ring", routing: "routed" });
+  test("a derived ring cables node i's first NIC to node i+1's second, and the last node to the first", async () => {
+    const plan = await planOf({ nodes: 5, topology: "ring", routing: "routed" });
     expect(plan.topology).toBe("ring");
     expect(plan.links.map((l) => `${l.a.node}:${l.a.nic}-${l.b.node}:${l.b.nic} ${l.subnet}`)).toEqual([
       "n01:enp7s0-n02:enp8s0 198.18.0.0/29",
@@ -43,8 +43,8 @@ describe("derived ring links", () => {
     ]);
   });
 
-  test("a derived 4-node mesh links every pair once, each node's NICs in peer order", () => {
-    const plan = planOf({ nodes: 4, topology: "mesh", routing: "routed" });
+  test("a derived 4-node mesh links every pair once, each node's NICs in peer order", async () => {
+    const plan = await planOf({ nodes: 4, topology: "mesh", routing: "routed" });
     expect(plan.links.map((l) => `${l.a.node}:${l.a.nic}-${l.b.node}:${l.b.nic}`)).toEqual([
       "n01:enp7s0-n02:enp7s0",
       "n01:enp8s0-n03:enp7s0",
@@ -57,9 +57,9 @@ describe("derived ring links", () => {
       expect(node.ringInterfaces.map((i) => i.nic).sort()).toEqual(["enp7s0", "enp8s0", "enp9s0"]);
   });
 
-  test("appending a node keeps every link between old neighbours; only the closing link moves", () => {
-    const before = planOf({ nodes: 5, topology: "ring", routing: "routed" });
-    const after = planOf({ nodes: 6, topology: "ring", routing: "routed" });
+  test("appending a node keeps every link between old neighbours; only the closing link moves", async () => {
+    const before = await planOf({ nodes: 5, topology: "ring", routing: "routed" });
+    const after = await planOf({ nodes: 6, topology: "ring", routing: "routed" });
     // Links 0..3 join the same NICs with the same subnet and addresses.
     expect(after.links.slice(0, 4)).toEqual(before.links.slice(0, 4));
     // The old closing link n05 -> n01 keeps its subnet and n05's address; its far end is now n06.
@@ -75,8 +75,8 @@ describe("derived ring links", () => {
     expect(changed.map(([key]) => key)).toEqual(["n01 enp8s0"]);
   });
 
-  test("allocation skips ring.avoid and every declared network inside the pool", () => {
-    const plan = planOf({
+  test("allocation skips ring.avoid and every declared network inside the pool", async () => {
+    const plan = await planOf({
       nodes: 3,
       topology: "ring",
       routing: "routed",
@@ -93,24 +93,24 @@ describe("derived ring links", () => {
 });
 
 describe("routing", () => {
-  test.each([3, 4, 5, 8, 16, 32])("routed-fallback covers every single cut of a %i-node ring", (nodes) => {
-    const plan = planOf({ nodes, topology: "ring", routing: "routed-fallback" });
+  test.each([3, 4, 5, 8, 16, 32])("routed-fallback covers every single cut of a %i-node ring", async (nodes) => {
+    const plan = await planOf({ nodes, topology: "ring", routing: "routed-fallback" });
     expect(unprotectedPaths(plan.nodes, plan.links)).toEqual([]);
   });
 
-  test("routed-fallback covers every single cut of the 4-node mesh", () => {
-    const plan = planOf({ nodes: 4, topology: "mesh", routing: "routed-fallback" });
+  test("routed-fallback covers every single cut of the 4-node mesh", async () => {
+    const plan = await planOf({ nodes: 4, topology: "mesh", routing: "routed-fallback" });
     expect(unprotectedPaths(plan.nodes, plan.links)).toEqual([]);
   });
 
-  test("without the U-turn rules, destination routing alone leaves a 5-node ring exposed", () => {
-    const plan = planOf({ nodes: 5, topology: "ring", routing: "routed-fallback" });
+  test("without the U-turn rules, destination routing alone leaves a 5-node ring exposed", async () => {
+    const plan = await planOf({ nodes: 5, topology: "ring", routing: "routed-fallback" });
     const withoutRules = plan.nodes.map((n) => ({ ...n, rules: [] }));
     expect(unprotectedPaths(withoutRules, plan.links).length).toBeGreaterThan(0);
   });
 
-  test("routed: every node routes each link subnet it is not on; fallback: two host routes per remote address", () => {
-    const routed = planOf({ nodes: 5, topology: "ring", routing: "routed" });
+  test("routed: every node routes each link subnet it is not on; fallback: two host routes per remote address", async () => {
+    const routed = await planOf({ nodes: 5, topology: "ring", routing: "routed" });
     for (const node of routed.nodes) {
       expect(node.routes.map((r) => r.destination).sort()).toEqual(
         routed.links
@@ -120,7 +120,7 @@ describe("routing", () => {
       );
       expect(node.rules).toBeUndefined();
     }
-    const fallback = planOf({ nodes: 5, topology: "ring", routing: "routed-fallback" });
+    const fallback = await planOf({ nodes: 5, topology: "ring", routing: "routed-fallback" });
     for (const node of fallback.nodes) {
       const remote = fallback.links
         .filter((l) => l.a.node !== node.name && l.b.node !== node.name)
@@ -216,9 +216,9 @@ describe("ring errors name the problem and point at the line", () => {
   const ring = (options: Partial<RingTestOptions>): string =>
     ringConfigSource({ nodes: 3, topology: "ring", routing: "routed", ...options });
 
-  test("overlapping link subnets name both links", () => {
+  test("overlapping link subnets name both links", async () => {
     const source = exampleWith('subnet: "10.10.2.0/29"', 'subnet: "10.10.0.0/28"');
-    expect(errorOf(source)).toEqual({
+    expect(await errorOf(source)).toEqual({
       code: "HG205",
       line: lineOf(source, 'subnet: "10.10.0.0/28"'),
       message: expect.stringMatching(
@@ -227,50 +227,53 @@ describe("ring errors name the problem and point at the line", () => {
     });
   });
 
-  test("a subnet too small for two hosts", () => {
+  test("a subnet too small for two hosts", async () => {
     const source = exampleWith('subnet: "10.10.3.0/29"', 'subnet: "10.10.3.0/31"');
-    expect(errorOf(source)).toMatchObject({ code: "HG209", line: lineOf(source, "10.10.3.0/31") });
+    expect(await errorOf(source)).toMatchObject({ code: "HG209", line: lineOf(source, "10.10.3.0/31") });
   });
 
-  test("a link address outside its subnet names address, subnet and link", () => {
+  test("a link address outside its subnet names address, subnet and link", async () => {
     const source = exampleWith(
       'subnet: "10.10.0.0/29" }',
       'subnet: "10.10.0.0/29",\n        addresses: ["10.10.0.1", "10.10.0.9"] }',
     );
-    expect(errorOf(source)).toEqual({
+    expect(await errorOf(source)).toEqual({
       code: "HG215",
       line: lineOf(source, "addresses:"),
       message: "address 10.10.0.9 is outside 10.10.0.0/29, the subnet of ring.links[0]",
     });
   });
 
-  test.each(["10.10.0.0", "10.10.0.7"])("a link address that is the network or broadcast address (%s)", (address) => {
-    const source = exampleWith(
-      'subnet: "10.10.0.0/29" }',
-      `subnet: "10.10.0.0/29",\n        addresses: ["10.10.0.1", "${address}"] }`,
-    );
-    expect(errorOf(source)).toMatchObject({ code: "HG216", line: lineOf(source, "addresses:") });
-  });
+  test.each(["10.10.0.0", "10.10.0.7"])(
+    "a link address that is the network or broadcast address (%s)",
+    async (address) => {
+      const source = exampleWith(
+        'subnet: "10.10.0.0/29" }',
+        `subnet: "10.10.0.0/29",\n        addresses: ["10.10.0.1", "${address}"] }`,
+      );
+      expect(await errorOf(source)).toMatchObject({ code: "HG216", line: lineOf(source, "addresses:") });
+    },
+  );
 
-  test.each(["enp7s0-far-too-long", "enp 7"])("an invalid ring NIC name (%s)", (nic) => {
+  test.each(["enp7s0-far-too-long", "enp 7"])("an invalid ring NIC name (%s)", async (nic) => {
     const source = exampleWith('a: ["pivoine", "enp7s0"]', `a: ["pivoine", "${nic}"]`);
-    expect(errorOf(source)).toMatchObject({ code: "HG105", line: lineOf(source, nic) });
+    expect(await errorOf(source)).toMatchObject({ code: "HG105", line: lineOf(source, nic) });
   });
 
-  test("a NIC used by two links names the other use", () => {
+  test("a NIC used by two links names the other use", async () => {
     const source = exampleWith('a: ["pivoine", "enp8s0"]', 'a: ["pivoine", "enp7s0"]');
-    const error = errorOf(source);
+    const error = await errorOf(source);
     expect(error).toMatchObject({ code: "HG112", line: lineOf(source, 'a: ["pivoine", "enp7s0"], b: ["dahlia"') });
     expect(error.message).toContain("already used by ring.links[0]");
   });
 
-  test('a node with a third link in topology "ring"', () => {
+  test('a node with a third link in topology "ring"', async () => {
     const source = exampleWith(
       '      { a: ["petunia", "enp9s0"], b: ["dahlia", "enp9s0"], subnet: "10.10.2.0/29" },',
       '      { a: ["petunia", "enp9s0"], b: ["dahlia", "enp9s0"], subnet: "10.10.2.0/29" },\n' +
         '      { a: ["pivoine", "enp10s0"], b: ["petunia", "enp10s0"], subnet: "10.10.4.0/29" },',
     );
-    const result = check(source);
+    const result = await check(source);
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.diagnostics.map((d) => [d.code, d.position?.line, d.message])).toEqual([
@@ -279,26 +282,26 @@ describe("ring errors name the problem and point at the line", () => {
     ]);
   });
 
-  test("a derived ring node with three ringNics", () => {
+  test("a derived ring node with three ringNics", async () => {
     const source = ring({}).replace('ringNics: ["enp7s0","enp8s0"]', 'ringNics: ["enp7s0", "enp8s0", "enp9s0"]');
-    expect(errorOf(source)).toMatchObject({ code: "HG308", line: lineOf(source, '"enp9s0"') });
+    expect(await errorOf(source)).toMatchObject({ code: "HG308", line: lineOf(source, '"enp9s0"') });
   });
 
-  test("a disconnected graph names the nodes it cannot reach", () => {
+  test("a disconnected graph names the nodes it cannot reach", async () => {
     const link = (a: number, b: number, nicA: string, nicB: string) =>
       `{ a: ["${nodeName(a)}", "${nicA}"], b: ["${nodeName(b)}", "${nicB}"] }`;
     const triangles = [0, 3]
       .flatMap((o) => [link(o, o + 1, "e1", "e2"), link(o + 1, o + 2, "e1", "e2"), link(o + 2, o, "e1", "e2")])
       .join(", ");
     const source = ring({ nodes: 6, topology: "graph", links: `[${triangles}]` });
-    expect(errorOf(source)).toEqual({
+    expect(await errorOf(source)).toEqual({
       code: "HG304",
       line: lineOf(source, "links: ["),
       message: expect.stringContaining("n04, n05, n06 cannot be reached"),
     });
   });
 
-  test("routed-fallback refuses a link that is the only way between two parts", () => {
+  test("routed-fallback refuses a link that is the only way between two parts", async () => {
     const link = (a: number, b: number, nicA: string, nicB: string) =>
       `{ a: ["${nodeName(a)}", "${nicA}"], b: ["${nodeName(b)}", "${nicB}"] }`;
     const links = [
@@ -311,35 +314,35 @@ describe("ring errors name the problem and point at the line", () => {
       link(0, 3, "e3", "e3"),
     ];
     const source = ring({ nodes: 6, topology: "graph", routing: "routed-fallback", links: `[\n${links.join(",\n")}]` });
-    expect(errorOf(source)).toEqual({
+    expect(await errorOf(source)).toEqual({
       code: "HG312",
       line: lineOf(source, link(0, 3, "e3", "e3")),
       message: expect.stringContaining("ring.links[6]: without it n04, n05, n06 cannot be reached"),
     });
   });
 
-  test("an exhausted pool names the link that got no subnet", () => {
+  test("an exhausted pool names the link that got no subnet", async () => {
     const source = ring({ pool: "198.18.0.0/28" });
-    expect(errorOf(source)).toEqual({
+    expect(await errorOf(source)).toEqual({
       code: "HG212",
       line: lineOf(source, 'pool: "198.18.0.0/28"'),
       message: expect.stringContaining("no free /29 left for derived link 2 (n03 enp7s0 - n01 enp8s0)"),
     });
   });
 
-  test("ringNics next to explicit links", () => {
+  test("ringNics next to explicit links", async () => {
     const source = exampleWith('name: "petunia",', 'name: "petunia",\n      ringNics: ["enp8s0", "enp9s0"],');
-    expect(errorOf(source)).toMatchObject({ code: "HG309", line: lineOf(source, "ringNics") });
+    expect(await errorOf(source)).toMatchObject({ code: "HG309", line: lineOf(source, "ringNics") });
   });
 
-  test('topology "mesh" with a missing pair', () => {
+  test('topology "mesh" with a missing pair', async () => {
     const link = (a: number, b: number) => `{ a: ["${nodeName(a)}", "x${b}"], b: ["${nodeName(b)}", "x${a}"] }`;
     const source = ring({
       nodes: 4,
       topology: "mesh",
       links: `[${[link(0, 1), link(1, 2), link(2, 3), link(3, 0)].join(", ")}]`,
     });
-    const result = check(source);
+    const result = await check(source);
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.diagnostics.filter((d) => d.severity === "error").map((d) => d.message)).toEqual([

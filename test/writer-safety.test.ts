@@ -2,7 +2,7 @@
  * The writer and the output layout: no artifact path can leave its bundle, a symlink planted in
  * out/ is never followed, and a failed write leaves the previous out/ exactly as it was.
  */
-import { existsSync, lstatSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { lstatSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { outPath, UnsafePathError } from "../src/bundle/layout.js";
 import { writeOutputAtomically, type OutputFile } from "../src/bundle/write.js";
@@ -67,8 +67,7 @@ describe("output paths", () => {
   test("a write that fails halfway removes its staging folder and keeps the previous out/", async () => {
     const root = tempDir();
     const out = join(root, "out");
-    mkdirSync(out);
-    writeFileSync(join(out, "old.txt"), "previous\n");
+    await writeOutputAtomically(out, [file("old.txt", "previous\n")]);
     const before = snapshotTree(root);
     // "a" becomes a file, so "a/b" cannot be created under it.
     await expect(writeOutputAtomically(out, [file("a"), file("a/b")])).rejects.toThrow(/ENOTDIR|EEXIST/);
@@ -77,7 +76,7 @@ describe("output paths", () => {
 });
 
 describe("symlinks planted in out/", () => {
-  test("links inside out/ to a folder and a file outside are replaced, never followed", async () => {
+  test("links inside out/ to a folder and a file outside make render refuse, and nothing is followed", async () => {
     const cwd = tempDir();
     const outside = outsideTarget(cwd);
     const out = join(cwd, "out");
@@ -89,23 +88,26 @@ describe("symlinks planted in out/", () => {
     const before = outside.snapshot();
 
     const result = await render(cwd);
-    expect(result.stderr).not.toMatch(/error/);
-    expect(result.code).toBe(0);
+    // The links are not homegarden's: the folder is refused, and neither it nor the targets change.
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /error HG012 output folder out holds .*, which is not a regular file: homegarden did not write it; nothing was written/,
+    );
     expect(outside.snapshot()).toEqual(before);
     for (const p of ["pivoine", "petunia/files", "SHA256SUMS"])
-      expect(lstatSync(join(out, p)).isSymbolicLink()).toBe(false);
-    expect(existsSync(join(out, "pivoine", "run.sh"))).toBe(true);
+      expect(lstatSync(join(out, p)).isSymbolicLink()).toBe(true);
     expect(readdirSync(outside.dir)).toEqual(["precious.txt"]);
   });
 
-  test("an out/ that is itself a symlink is replaced by a folder; the target stays untouched", async () => {
+  test("an out/ that is itself a symlink is refused; the link and its target stay untouched", async () => {
     const cwd = tempDir();
     const outside = outsideTarget(cwd);
     symlinkSync(outside.dir, join(cwd, "out"));
     const before = outside.snapshot();
     const result = await render(cwd);
-    expect(result.code).toBe(0);
-    expect(lstatSync(join(cwd, "out")).isDirectory()).toBe(true);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("error HG012 output folder out is a symlink (to ");
+    expect(lstatSync(join(cwd, "out")).isSymbolicLink()).toBe(true);
     expect(outside.snapshot()).toEqual(before);
   });
 });

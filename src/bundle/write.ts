@@ -4,7 +4,7 @@
  * either the complete new render or left untouched.
  */
 import { randomBytes } from "node:crypto";
-import { existsSync, lstatSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import type { Artifact } from "../render/artifact.js";
@@ -14,6 +14,8 @@ import { buildManifest, MANIFEST_NAME, type ManifestInfo } from "./manifest.js";
 import { assertSafeRelativePath, outPath } from "./layout.js";
 import { timedAsync } from "../timings.js";
 import { buildTarball, DIRECTORY_MODE, fixedMtime } from "./tarball.js";
+import { checkOutputFolder, OWNER_MARKER, ownerMarker, type OutputContext } from "./ownership.js";
+import { readRegularFile } from "../read-regular-file.js";
 
 export interface OutputFile {
   /** Path below out/. */
@@ -100,23 +102,125 @@ export async function assembleOutput(
   return all.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
+/** `render -o DIR` refused: DIR is not homegarden's to replace. Nothing was written or deleted. */
+export class OutputFolderRefused extends Error {
+  constructor(
+    readonly folder: string,
+    readonly why: string,
+  ) {
+    super(`${folder} ${why}`);
+  }
+}
+
+/** A staging or replaced folder of a render next to `target`: `.NAME.new-HEX` or `.NAME.old-HEX`. */
+function leftoverPattern(target: string): RegExp {
+  const name = basename(target).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`^\\.${name}\\.(new|old)-[0-9a-f]{12}$`);
+}
+
 /**
- * Writes `files` as the new content of `outDir`, atomically replacing what was there. Resolves once
- * the previous content is deleted too (asynchronously: unlinks in parallel took about half as long
- * as one after another on a slow disk).
+ * Removes the staging and replaced folders an interrupted render left next to `target` (they may
+ * hold the secret): only folders by that name that are empty or carry the render marker.
  */
-export async function writeOutputAtomically(outDir: string, files: OutputFile[]): Promise<void> {
+function removeLeftovers(target: string): void {
+  const parent = dirname(target);
+  const pattern = leftoverPattern(target);
+  let names: string[];
+  try {
+    names = readdirSync(parent).filter((n) => pattern.test(n));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const path = join(parent, name);
+    const stats = lstatSync(path);
+    if (!stats.isDirectory()) continue;
+    const entries = readdirSync(path);
+    if (entries.length === 0 || entries.includes(OWNER_MARKER)) rmSync(path, { recursive: true, force: true });
+  }
+}
+
+/**
+ * With `render --node`: the other nodes' bundles and tarballs from the previous render, kept as
+ * they are, with the new render's selected bundles and cluster files; the top SHA256SUMS covers
+ * them all again.
+ */
+export function keepOtherNodes(
+  files: OutputFile[],
+  outDir: string,
+  previous: string[],
+  otherNodes: string[],
+): OutputFile[] {
+  const kept: OutputFile[] = [];
+  for (const path of previous) {
+    const node = nodeOfPath(path);
+    if (node === undefined || !otherNodes.includes(node)) continue;
+    const full = join(outDir, path);
+    const read = readRegularFile(full, MAX_KEPT_FILE_BYTES);
+    if (!read.ok) throw new Error(`${path} from the previous render ${read.why}`);
+    kept.push({ path, mode: lstatSync(full).mode & 0o7777, content: read.content });
+  }
+  const merged = [...files.filter((f) => f.path !== "SHA256SUMS"), ...kept];
+  merged.push({
+    path: "SHA256SUMS",
+    mode: MODE_FILE,
+    content: sha256sums(merged.map((f) => ({ path: f.path, sha256: sha256(contentBytes(f)) }))),
+  });
+  return merged.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** The node a path of out/ belongs to: its bundle folder or its tarball; undefined for cluster files. */
+function nodeOfPath(path: string): string | undefined {
+  const [top, ...rest] = path.split("/");
+  if (rest.length > 0) return top;
+  return top.endsWith(".tar.gz") ? top.slice(0, -".tar.gz".length) : undefined;
+}
+
+/** No bundle file or tarball comes near this; a larger one in the previous render is not ours. */
+const MAX_KEPT_FILE_BYTES = 256 * 1024 * 1024;
+
+function contentBytes(file: OutputFile): Buffer {
+  return typeof file.content === "string" ? Buffer.from(file.content, "utf8") : file.content;
+}
+
+/**
+ * The output folder a render may write, or why not (OutputFolderRefused): see ownership.ts.
+ * Returns the files of the previous render it holds.
+ */
+export function claimOutputFolder(outDir: string, context: OutputContext): string[] {
+  const target = resolve(outDir);
+  const verdict = checkOutputFolder(target, context);
+  if (!verdict.ok) throw new OutputFolderRefused(outDir, verdict.why);
+  return verdict.previous;
+}
+
+/**
+ * Writes `files` as the new content of `outDir`, atomically replacing what was there, which must
+ * be homegarden's own (claimOutputFolder; checked again here). The new render is staged in a
+ * folder only its owner can read (it may hold the secret), marked as homegarden's, then swapped in.
+ * Resolves once the previous content is deleted too (asynchronously: unlinks in parallel took about
+ * half as long as one after another on a slow disk).
+ */
+export async function writeOutputAtomically(
+  outDir: string,
+  files: OutputFile[],
+  context: OutputContext = { cwd: process.cwd() },
+): Promise<void> {
   // Checked before anything is created: a path that could leave out/ stops the whole write.
   for (const file of files) assertSafeRelativePath(file.path);
+  claimOutputFolder(outDir, context);
   const target = resolve(outDir);
   const parent = dirname(target);
   mkdirSync(parent, { recursive: true });
+  removeLeftovers(target);
   const suffix = randomBytes(6).toString("hex");
   const staging = join(parent, `.${basename(target)}.new-${suffix}`);
   // With the umask cleared, every folder and file gets exactly its planned mode without a chmod.
   const umask = process.umask(0);
   try {
-    mkdirSync(staging, { mode: DIRECTORY_MODE });
+    mkdirSync(staging, { mode: STAGING_MODE });
+    // The marker first: an interrupted render's staging folder is then recognisably ours.
+    writeFileSync(join(staging, OWNER_MARKER), ownerMarker(files.map((f) => f.path)), { flag: "wx", mode: MODE_FILE });
     const made = new Set<string>();
     for (const file of files) {
       const path = join(staging, file.path);
@@ -124,6 +228,7 @@ export async function writeOutputAtomically(outDir: string, files: OutputFile[])
       // "wx": never follow or overwrite anything that is already there (staging is new and ours).
       writeFileSync(path, file.content, { flag: "wx", mode: file.mode });
     }
+    chmodSync(staging, DIRECTORY_MODE);
   } catch (error) {
     rmSync(staging, { recursive: true, force: true });
     throw error;
@@ -146,6 +251,9 @@ export async function writeOutputAtomically(outDir: string, files: OutputFile[])
   // costs about as much as writing the new ones.
   if (previous) await timedAsync("remove previous", () => rm(previous, { recursive: true, force: true }));
 }
+
+/** A staging folder may hold the secret until it is swapped in: its owner alone may enter it. */
+const STAGING_MODE = 0o700;
 
 /** Creates `dir` and its missing parents below `root`, each once per write. */
 function makeParents(dir: string, root: string, made: Set<string>): void {

@@ -31,18 +31,18 @@ export function printJsonReport(io: Io, ok: boolean, diagnostics: Diagnostic[], 
  * Finds, loads and validates the config; the caller decides the exit code. In text mode every
  * finding goes to stderr at once; with `json` the caller prints them in its report.
  */
-export function loadForCommand(
+export async function loadForCommand(
   io: Io,
   config: string | undefined,
   strict: boolean,
   json = false,
-): CheckResult & { configPath: string } {
+): Promise<CheckResult & { configPath: string }> {
   const found = findConfig(config, io.cwd);
   if (found.isExample) {
     io.stderr("homegarden: no homegarden.config.ts here: using the built-in example (examples/homegarden.config.ts)\n");
   }
   const cache = typecheckCacheFromEnv(io.env);
-  const result = checkConfig(found.path, { env: io.env, cwd: io.cwd, strict, ...(cache ? { cache } : {}) });
+  const result = await checkConfig(found.path, { env: io.env, cwd: io.cwd, strict, ...(cache ? { cache } : {}) });
   if (!json) {
     if (!result.ok) printDiagnostics(io, result.diagnostics, result.sourceText);
     else printDiagnostics(io, result.warnings, result.module.sourceText);

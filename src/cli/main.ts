@@ -43,10 +43,12 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .completion("completion", "print a bash/zsh completion script (source it in your shell)")
     .wrap(100)
     .exitProcess(false)
+    // A usage error stops the run before any command's handler: with exitProcess(false) yargs
+    // would otherwise go on and run it, so the error is thrown and reported below.
     .fail((message, error) => {
-      if (error) throw error;
-      io.stderr(`homegarden: ${message}\nRun homegarden --help for usage.\n`);
-      exitCode = EXIT_CONFIG;
+      // yargs reports its own argument errors as a YError; anything else came from a handler.
+      if (error && error.name !== "YError") throw error;
+      throw new UsageError(message ?? error?.message ?? "invalid command line");
     });
   for (const command of COMMANDS) parser = parser.command(command(io, setExitCode));
   withoutHelpPrecompute(parser);
@@ -56,11 +58,19 @@ export async function main(argv: string[], io: Io): Promise<number> {
       if (output) io.stdout(`${output}\n`);
     });
   } catch (error) {
-    io.stderr(`homegarden: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (error instanceof UsageError) {
+      io.stderr(`homegarden: ${error.message}\nRun homegarden --help for usage.\n`);
+      return EXIT_CONFIG;
+    }
+    // Anything else is a homegarden bug: one line that says so, never a stack trace.
+    io.stderr(`homegarden: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
     return EXIT_CONFIG;
   }
   return exitCode;
 }
+
+/** A command line yargs refuses: unknown option or command, missing or extra argument. */
+class UsageError extends Error {}
 
 /**
  * yargs lays out the whole help text after starting any command's handler, only to keep it for a

@@ -1,18 +1,18 @@
 /**
  * Loads a user's config module: checks its source (imports, types against homegarden's types, a
  * default export; skipped when the type-check cache knows this exact source passed), then evaluates
- * it in an isolated context. Reports problems as positioned diagnostics. The compiler and ts-morph
- * are loaded only when needed: a cached, valid config never loads either.
+ * it in the sandbox (sandbox.ts), from which only plain data comes back. Reports problems as
+ * positioned diagnostics. The compiler and ts-morph are loaded only when needed: a cached, valid
+ * config never loads either.
  */
-import { existsSync, readFileSync } from "node:fs";
 import { relative, resolve } from "node:path";
-import vm from "node:vm";
 import type * as TsMorph from "ts-morph";
 import type { Node, SourceFile } from "ts-morph";
-import * as homegardenApi from "../index.js";
 import { catalogue } from "../diagnostics/catalogue.js";
-import type { ConfigPath, Diagnostic, SourcePosition } from "../diagnostics/diagnostic.js";
-import { timed } from "../timings.js";
+import { formatPath, type ConfigPath, type Diagnostic, type SourcePosition } from "../diagnostics/diagnostic.js";
+import { readRegularFile } from "../read-regular-file.js";
+import { timed, timedAsync } from "../timings.js";
+import { DEFAULT_LIMITS, evaluateModule, newEngine, type SandboxFailure } from "./sandbox.js";
 import { stripTypes } from "./strip-types.js";
 import { checkModuleSource, TYPE_SOURCES } from "./typecheck.js";
 import type { TypecheckCache } from "./typecheck-cache.js";
@@ -107,6 +107,10 @@ export function locateInSource(root: Node | undefined, path: ConfigPath): Node |
         next = prop.getInitializer();
       } else if (prop) {
         found = prop;
+      } else {
+        // Not written here: it may come from a spread (`...extra`), the nearest place it is.
+        const spreads = value.getProperties().filter((p) => Node.isSpreadAssignment(p));
+        if (spreads.length > 0) found = spreads[spreads.length - 1];
       }
     } else if (typeof part === "number" && Node.isArrayLiteralExpression(value)) {
       const elements = value.getElements();
@@ -126,22 +130,25 @@ export interface LoadOptions {
   cache?: TypecheckCache;
 }
 
-export function loadConfigModule(configPath: string, cwd = process.cwd(), options: LoadOptions = {}): LoadResult {
+/** A config module is source code a person writes: 1 MiB is far beyond any real one. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
+export async function loadConfigModule(
+  configPath: string,
+  cwd = process.cwd(),
+  options: LoadOptions = {},
+): Promise<LoadResult> {
   const absolutePath = resolve(cwd, configPath);
   const displayPath = displayPathOf(absolutePath, cwd);
-  if (!existsSync(absolutePath)) {
-    return {
-      ok: false,
-      diagnostics: [
-        {
-          code: catalogue.configNotFound.code,
-          severity: "error",
-          message: catalogue.configNotFound.message(displayPath),
-        },
-      ],
-    };
+  const read = readRegularFile(absolutePath, MAX_CONFIG_BYTES);
+  if (!read.ok) {
+    const [code, message] =
+      read.why === "no such file"
+        ? [catalogue.configNotFound.code, catalogue.configNotFound.message(displayPath)]
+        : [catalogue.configUnreadable.code, catalogue.configUnreadable.message(displayPath, read.why)];
+    return { ok: false, diagnostics: [{ code, severity: "error", message }] };
   }
-  const sourceText = readFileSync(absolutePath, "utf8");
+  const sourceText = read.content.toString("utf8");
   const sourceProblems = timed("typecheck", () =>
     checkSource(absolutePath, sourceText, displayPath, cwd, options.cache),
   );
@@ -158,49 +165,32 @@ export function loadConfigModule(configPath: string, cwd = process.cwd(), option
     return tree;
   };
 
-  const module = { exports: {} as Record<string, unknown> };
-  const requireApi = (spec: string): unknown => {
-    if (spec === "homegarden") return homegardenApi;
-    throw new Error(`cannot import "${spec}"`);
-  };
-  try {
-    timed("evaluate", () => {
-      const js = stripTypes(sourceText, absolutePath);
-      vm.runInNewContext(
-        js,
-        { module, exports: module.exports, require: requireApi },
-        { filename: displayPath, timeout: 5000 },
-      );
-    });
-  } catch (error) {
-    const { sourceFile, root } = positions();
-    return {
-      ok: false,
-      diagnostics: [
-        {
-          code: catalogue.evaluationFailed.code,
-          severity: "error",
-          message: catalogue.evaluationFailed.message(error instanceof Error ? error.message : String(error)),
-          position: positionOf(sourceFile, root.getStart(), displayPath),
-        },
-      ],
-      sourceText,
+  const js = stripTypes(sourceText, absolutePath);
+  const engine = await timedAsync("sandbox load", () => newEngine());
+  const evaluated = timed("evaluate", () => evaluateModule(engine, js, absolutePath));
+  if (!evaluated.ok) {
+    const failure = evaluated.failure;
+    const at = (): SourcePosition => {
+      if ("line" in failure && failure.line !== undefined) return { file: displayPath, line: failure.line, column: 1 };
+      if (failure.kind === "notData") {
+        const { sourceFile, root } = positions();
+        return positionOf(sourceFile, (locateInSource(root, failure.path) ?? root).getStart(), displayPath);
+      }
+      if (failure.kind === "noDefault") return { file: displayPath, line: 1, column: 1 };
+      if (failure.kind === "forbiddenImport") {
+        // Where the module names it: the first quoted occurrence of the specifier.
+        const quoted = [`"${failure.specifier}"`, `'${failure.specifier}'`, `\`${failure.specifier}\``]
+          .map((q) => sourceText.indexOf(q))
+          .filter((i) => i >= 0);
+        if (quoted.length > 0) {
+          const { sourceFile } = positions();
+          return positionOf(sourceFile, Math.min(...quoted), displayPath);
+        }
+      }
+      const { sourceFile, root } = positions();
+      return positionOf(sourceFile, root.getStart(), displayPath);
     };
-  }
-  const value = module.exports.default;
-  if (value === undefined) {
-    return {
-      ok: false,
-      diagnostics: [
-        {
-          code: catalogue.noDefaultExport.code,
-          severity: "error",
-          message: catalogue.noDefaultExport.message(),
-          position: { file: displayPath, line: 1, column: 1 },
-        },
-      ],
-      sourceText,
-    };
+    return { ok: false, diagnostics: [{ ...diagnosticOf(failure), position: at() }], sourceText };
   }
   return {
     ok: true,
@@ -208,8 +198,7 @@ export function loadConfigModule(configPath: string, cwd = process.cwd(), option
       displayPath,
       absolutePath,
       sourceText,
-      // A deep copy through JSON: drops functions and prototypes from the other context.
-      value: JSON.parse(JSON.stringify(value)) as unknown,
+      value: evaluated.value,
       locate: (path) => {
         const { sourceFile, root } = positions();
         const node = locateInSource(root, path) ?? root;
@@ -220,6 +209,50 @@ export function loadConfigModule(configPath: string, cwd = process.cwd(), option
       },
     },
   };
+}
+
+/** The sandbox's limits as the messages state them. */
+const LIMIT_WORDS = {
+  timeout: `${DEFAULT_LIMITS.timeMs / 1000} s`,
+  memory: `${DEFAULT_LIMITS.memoryBytes / 1024 / 1024} MiB`,
+  stack: `${DEFAULT_LIMITS.stackBytes / 1024} KiB`,
+};
+
+/** The finding for what stopped the sandbox, without its position. */
+function diagnosticOf(failure: SandboxFailure): Diagnostic {
+  const error = (entry: { code: string }, message: string, path?: ConfigPath): Diagnostic => ({
+    code: entry.code,
+    severity: "error",
+    message,
+    ...(path && path.length > 0 ? { path } : {}),
+  });
+  switch (failure.kind) {
+    case "threw":
+      return error(
+        catalogue.evaluationFailed,
+        catalogue.evaluationFailed.message(failure.name ? `${failure.name}: ${failure.message}` : failure.message),
+      );
+    case "timeout":
+    case "memory":
+    case "stack":
+      return error(
+        catalogue.evaluationLimit,
+        catalogue.evaluationLimit.message(failure.kind, LIMIT_WORDS[failure.kind]),
+      );
+    case "notData":
+      return error(
+        catalogue.notPlainData,
+        catalogue.notPlainData.message(
+          failure.path.length > 0 ? formatPath(failure.path) : "the default export",
+          failure.what,
+        ),
+        failure.path,
+      );
+    case "noDefault":
+      return error(catalogue.noDefaultExport, catalogue.noDefaultExport.message());
+    case "forbiddenImport":
+      return error(catalogue.forbiddenImport, catalogue.forbiddenImport.message(failure.specifier));
+  }
 }
 
 /** The source checks, or nothing when the cache knows this exact source passed them. */

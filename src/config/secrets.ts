@@ -1,9 +1,16 @@
-/** Resolves secret references at render time. Secret values never enter the plan. */
-import { readFileSync } from "node:fs";
+/**
+ * Resolves secret references at render time, on the host, after the config was evaluated: config
+ * code never sees a secret. Secret values never enter the plan, and no message carries a secret's
+ * content or length.
+ */
 import { resolve, dirname } from "node:path";
+import { readRegularFile } from "../read-regular-file.js";
 import type { SecretSource } from "./types.js";
 
 export type SecretResult = { ok: true; value: string } | { ok: false; why: string };
+
+/** A secret is a password or a token: a few KiB at most. */
+export const MAX_SECRET_FILE_BYTES = 4096;
 
 export function resolveSecret(
   source: SecretSource,
@@ -15,11 +22,7 @@ export function resolveSecret(
     if (value === undefined || value === "") return { ok: false, why: `environment variable ${source.env} is not set` };
     return { ok: true, value };
   }
-  const path = resolve(dirname(configFile), source.file);
-  try {
-    return { ok: true, value: readFileSync(path, "utf8").replace(/\r?\n$/, "") };
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? "unreadable";
-    return { ok: false, why: `file ${source.file} cannot be read (${code})` };
-  }
+  const read = readRegularFile(resolve(dirname(configFile), source.file), MAX_SECRET_FILE_BYTES);
+  if (!read.ok) return { ok: false, why: `file ${source.file}: ${read.why}` };
+  return { ok: true, value: read.content.toString("utf8").replace(/\r?\n$/, "") };
 }

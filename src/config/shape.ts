@@ -6,6 +6,7 @@
  * (an enum that lands in a TOML string, a boolean printed into a unit file) must therefore have the
  * declared kind before the semantic rules run. A field added to types.ts needs its entry here.
  */
+import leven from "leven";
 import type { ConfigPath } from "../diagnostics/diagnostic.js";
 
 export type Shape =
@@ -202,9 +203,20 @@ export const CLUSTER_SHAPE: Shape = object("a cluster object: `export default de
   ),
 });
 
-export interface ShapeProblem {
-  path: ConfigPath;
-  expected: string;
+export type ShapeProblem =
+  | { path: ConfigPath; expected: string }
+  /** A key the object's shape does not have, with the nearest known one when it is close. */
+  | { path: ConfigPath; unknownKey: string; suggestion?: string; known: string[] };
+
+/** The known key nearest to `key`, when it is near enough to be a typo (at most a third of it differs). */
+export function nearestKey(key: string, known: string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of known) {
+    const distance = leven(key.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
+  }
+  return best !== undefined && bestDistance <= Math.max(1, Math.floor(best.length / 3)) ? best : undefined;
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -255,6 +267,12 @@ export function shapeProblems(value: unknown, shape: Shape, path: ConfigPath = [
     case "object": {
       if (!isPlainObject(value)) return here();
       const problems: ShapeProblem[] = [];
+      const known = Object.keys(shape.fields);
+      for (const key of Object.keys(value)) {
+        if (Object.hasOwn(shape.fields, key)) continue;
+        const suggestion = nearestKey(key, known);
+        problems.push({ path: [...path, key], unknownKey: key, known, ...(suggestion ? { suggestion } : {}) });
+      }
       for (const [key, field] of Object.entries(shape.fields)) {
         const v = value[key];
         if (v === undefined) {
@@ -269,7 +287,7 @@ export function shapeProblems(value: unknown, shape: Shape, path: ConfigPath = [
       // Exactly one option must fit, so { env, file } together is refused as ambiguous.
       const fits = shape.options.filter((o) => {
         if (shapeProblems(value, o).length > 0) return false;
-        return o.kind !== "object" || Object.keys(value as object).every((k) => k in o.fields);
+        return o.kind !== "object" || Object.keys(value as object).every((k) => Object.hasOwn(o.fields, k));
       });
       return fits.length === 1 ? [] : here();
     }

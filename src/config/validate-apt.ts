@@ -3,9 +3,10 @@
  * Vendored files are read here, at render time, so a missing or unreadable one is a config error
  * that points at its line, never a surprise on an air-gapped node.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { catalogue } from "../diagnostics/catalogue.js";
+import { readRegularFile } from "../read-regular-file.js";
 import type { Findings } from "./validate.js";
 import type { AptConfig } from "./types.js";
 
@@ -19,6 +20,9 @@ export interface VendoredDeb {
 export const DEB_FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.+~-]*\.deb$/;
 /** Every .deb is an ar archive whose first member is debian-binary. */
 const DEB_MAGIC = Buffer.from("!<arch>\ndebian-binary");
+/** A keyring is a few KiB; LINBIT's whole package set for one release is far below 256 MiB per file. */
+const MAX_KEYRING_BYTES = 1024 * 1024;
+const MAX_DEB_BYTES = 256 * 1024 * 1024;
 
 /**
  * An apt repository URL that is safe to print into a deb822 `URIs:` field: http(s) or file, written
@@ -54,22 +58,10 @@ export function validateApt(
 
   let keyring: Buffer | undefined;
   if (apt.keyring !== undefined) {
-    const path = resolve(base, apt.keyring);
-    try {
-      keyring = readFileSync(path);
-      if (!isBinaryKeyring(keyring)) {
-        f.add(catalogue.keyringNotBinary, ["apt", "keyring"], apt.keyring);
-        keyring = undefined;
-      }
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      f.add(
-        catalogue.keyringMissing,
-        ["apt", "keyring"],
-        apt.keyring,
-        code === "ENOENT" ? "no such file" : (code ?? "unreadable"),
-      );
-    }
+    const read = readRegularFile(resolve(base, apt.keyring), MAX_KEYRING_BYTES);
+    if (!read.ok) f.add(catalogue.keyringMissing, ["apt", "keyring"], apt.keyring, read.why);
+    else if (!isBinaryKeyring(read.content)) f.add(catalogue.keyringNotBinary, ["apt", "keyring"], apt.keyring);
+    else keyring = read.content;
   }
 
   let debs: VendoredDeb[] | undefined;
@@ -88,19 +80,11 @@ export function validateApt(
           f.add(catalogue.debFileInvalid, ["apt", "debs"], name, "has a name that is not letters, digits and _.+~-");
           continue;
         }
-        try {
-          const content = readFileSync(resolve(folder, name));
-          if (!content.subarray(0, DEB_MAGIC.length).equals(DEB_MAGIC)) {
-            f.add(catalogue.debFileInvalid, ["apt", "debs"], name, "is not a Debian package (no debian-binary member)");
-          } else debs.push({ name, content });
-        } catch (error) {
-          f.add(
-            catalogue.debFileInvalid,
-            ["apt", "debs"],
-            name,
-            `cannot be read (${(error as NodeJS.ErrnoException).code})`,
-          );
-        }
+        const read = readRegularFile(resolve(folder, name), MAX_DEB_BYTES);
+        if (!read.ok) f.add(catalogue.debFileInvalid, ["apt", "debs"], name, read.why);
+        else if (!read.content.subarray(0, DEB_MAGIC.length).equals(DEB_MAGIC)) {
+          f.add(catalogue.debFileInvalid, ["apt", "debs"], name, "is not a Debian package (no debian-binary member)");
+        } else debs.push({ name, content: read.content });
       }
     }
   }

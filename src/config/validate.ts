@@ -77,6 +77,11 @@ export const BLOCK_SIZE = /^[1-9][0-9]*[kKmM]?$/;
 export const BENCH_NETWORKS: readonly BenchNetwork[] = ["ring", "storage", "management"];
 export const ZFS_RESERVED_POOL_NAMES = /^(mirror|raidz|draid|spare|log)/;
 
+/** The largest cluster homegarden plans (Proxmox itself documents clusters far smaller). */
+export const MAX_NODES = 1024;
+/** The most ring links (cables): a full mesh of 91 nodes has 4,095. */
+export const MAX_RING_LINKS = 4096;
+
 function isInt(n: unknown, min: number, max: number): n is number {
   return typeof n === "number" && Number.isInteger(n) && n >= min && n <= max;
 }
@@ -107,8 +112,17 @@ export class Findings {
 /** The config must have the declared kinds everywhere before any rule reads it (see shape.ts). */
 function checkShape(config: unknown, f: Findings): config is ClusterConfig {
   const problems = shapeProblems(config, CLUSTER_SHAPE);
-  for (const p of problems) f.add(catalogue.shapeInvalid, p.path, p.expected);
-  return problems.length === 0;
+  for (const p of problems) {
+    if ("expected" in p) f.add(catalogue.shapeInvalid, p.path, p.expected);
+    else f.add(catalogue.unknownKey, p.path, p.unknownKey, p.suggestion, p.known.join(", "));
+  }
+  if (problems.length > 0) return false;
+  // Bounded work: past this size the plan would take minutes and gigabytes (checked before planning).
+  const { nodes, ring } = config as ClusterConfig;
+  if (nodes.length > MAX_NODES) f.add(catalogue.clusterTooLarge, ["nodes"], nodes.length, "nodes", MAX_NODES);
+  const links = ring.links?.length ?? 0;
+  if (links > MAX_RING_LINKS) f.add(catalogue.clusterTooLarge, ["ring", "links"], links, "ring links", MAX_RING_LINKS);
+  return f.errors.length === 0;
 }
 
 interface DeclaredNetwork {

@@ -2,7 +2,7 @@
  * Every user-facing finding homegarden reports, in one place. Each entry has a stable code and a
  * message that says what is wrong and how to fix it.
  */
-import type { Severity } from "./diagnostic.js";
+import { maskUrlCredentials, type Severity } from "./diagnostic.js";
 
 interface Entry<A extends unknown[]> {
   code: string;
@@ -17,6 +17,7 @@ const LONGEST_QUOTED_VALUE = 80;
  * value cannot start a new line in the output or a log) and very long values cut short.
  */
 export function printable(value: string): string {
+  value = maskUrlCredentials(value);
   const escaped = /[\x00-\x1f\x7f-\x9f\u2028\u2029]/.test(value) ? JSON.stringify(value).slice(1, -1) : value;
   return escaped.length > LONGEST_QUOTED_VALUE ? `${escaped.slice(0, LONGEST_QUOTED_VALUE)}...` : escaped;
 }
@@ -53,6 +54,45 @@ export const catalogue = {
   evaluationFailed: entry("HG004", "error", (why: string) => `evaluating the config module failed: ${why}`),
   configNotFound: entry("HG005", "error", (file: string) => `config module ${file} does not exist`),
   shapeInvalid: entry("HG006", "error", (expected: string) => `expected ${expected}`),
+  notPlainData: entry(
+    "HG007",
+    "error",
+    (where: string, what: string) =>
+      `${where} is ${what}: a config may hold only strings, finite numbers, booleans, null, arrays and plain objects`,
+  ),
+  evaluationLimit: entry("HG008", "error", (limit: "timeout" | "memory" | "stack", bound: string) => {
+    switch (limit) {
+      case "timeout":
+        return `the config module did not finish within ${bound} (a loop, a getter or a promise chain that never ends?)`;
+      case "memory":
+        return `the config module used more than ${bound} of memory while it was evaluated`;
+      case "stack":
+        return `the config module recursed deeper than the sandbox's ${bound} stack allows`;
+    }
+  }),
+  unknownKey: entry(
+    "HG009",
+    "error",
+    (key: string, suggestion: string | undefined, known: string) =>
+      `unknown key "${key}"${suggestion ? `: did you mean "${suggestion}"?` : ""} (known here: ${known})`,
+  ),
+  clusterTooLarge: entry(
+    "HG010",
+    "error",
+    (count: number, what: string, max: number) =>
+      `${count} ${what} declared: homegarden plans clusters of at most ${max} ${what}`,
+  ),
+  // `why` is homegarden's own sentence (it names paths it found, escaped): printed whole.
+  outputRefused: {
+    code: "HG012",
+    severity: "error",
+    message: (folder: string, why: string) => `output folder ${printable(folder)} ${why}; nothing was written`,
+  } as Entry<[string, string]>,
+  configUnreadable: entry(
+    "HG011",
+    "error",
+    (file: string, why: string) => `config module ${file}: ${why}; name a regular TypeScript file`,
+  ),
 
   // Names (HG1xx)
   nodeNameInvalid: entry(

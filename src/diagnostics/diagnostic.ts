@@ -17,6 +17,11 @@ export interface Diagnostic {
   position?: SourcePosition;
 }
 
+/** Credentials in any URL ("scheme://user:password@host") replaced by *** before text is shown. */
+export function maskUrlCredentials(text: string): string {
+  return text.replace(/([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^\s/?#@]*@/g, "$1***@");
+}
+
 export function formatPath(path: ConfigPath): string {
   return path.map((part, i) => (typeof part === "number" ? `[${part}]` : i === 0 ? part : `.${part}`)).join("");
 }
@@ -27,8 +32,10 @@ export function formatDiagnostic(d: Diagnostic, sourceText?: string): string {
   const field = d.path && d.path.length > 0 ? ` (at ${formatPath(d.path)})` : "";
   const head = `${where}${d.severity} ${d.code} ${d.message}${field}`;
   if (!d.position || sourceText === undefined) return head;
-  const line = sourceText.split("\n")[d.position.line - 1];
-  if (line === undefined) return head;
+  const written = sourceText.split("\n")[d.position.line - 1];
+  if (written === undefined) return head;
+  // The source line as written, but a URL's credentials never reach the terminal or a log.
+  const line = maskUrlCredentials(written);
   const gutter = String(d.position.line);
   const caret = " ".repeat(gutter.length) + " | " + " ".repeat(Math.max(0, d.position.column - 1)) + "^";
   return `${head}\n${gutter} | ${line}\n${caret}`;

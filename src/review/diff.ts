@@ -3,8 +3,9 @@
  * unified diffs for text and secrets masked on both sides. Reads the folder; writes nothing.
  */
 import { createTwoFilesPatch } from "diff";
-import { existsSync, lstatSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
+import { readRegularFile } from "../read-regular-file.js";
 import type { OutputFile } from "../bundle/write.js";
 import { maskSecrets, type Artifact } from "../render/artifact.js";
 import { outPath } from "../bundle/layout.js";
@@ -18,7 +19,14 @@ export interface FileChange {
   secretOnly?: boolean;
 }
 
-/** Every regular file below `dir`, by relative path; symlinks are reported as files that differ. */
+/** No file of a render comes near this size; a larger one is reported, not read. */
+export const MAX_TREE_FILE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Every file below `dir`, by relative path. Only regular files are read (never following a link,
+ * never opening a FIFO or a device, none past MAX_TREE_FILE_BYTES); anything else stands as a
+ * one-line note of what it is, so that it shows as a difference instead of hanging or filling memory.
+ */
 export function readTree(dir: string): Map<string, Buffer> {
   const files = new Map<string, Buffer>();
   if (!existsSync(dir)) return files;
@@ -27,8 +35,12 @@ export function readTree(dir: string): Map<string, Buffer> {
       const path = join(d, entry.name);
       const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
       if (entry.isDirectory()) walk(path, rel);
-      else if (lstatSync(path).isSymbolicLink()) files.set(rel, Buffer.from(`symlink (not followed)`));
-      else files.set(rel, readFileSync(path));
+      else if (entry.isSymbolicLink()) files.set(rel, Buffer.from("(a symlink: not followed)\n"));
+      else if (!entry.isFile()) files.set(rel, Buffer.from("(not a regular file: not read)\n"));
+      else {
+        const read = readRegularFile(path, MAX_TREE_FILE_BYTES);
+        files.set(rel, read.ok ? read.content : Buffer.from(`(not read: ${read.why})\n`));
+      }
     }
   };
   walk(dir, "");
@@ -39,8 +51,8 @@ function isText(content: Buffer): boolean {
   return !content.includes(0);
 }
 
-/** Compares the files a render would write with what `dir` holds now. */
-export function diffOutput(rendered: OutputFile[], artifacts: Artifact[], dir: string): FileChange[] {
+/** Compares the files a render would write with what a previous render holds now (`readTree`, or a tarball's entries). */
+export function diffOutput(rendered: OutputFile[], artifacts: Artifact[], existing: Map<string, Buffer>): FileChange[] {
   const masking = new Map<string, { secrets: string[]; keys: string[] }>();
   const allSecrets = [...new Set(artifacts.flatMap((a) => a.secrets ?? []))];
   for (const a of artifacts) {
@@ -50,7 +62,6 @@ export function diffOutput(rendered: OutputFile[], artifacts: Artifact[], dir: s
     const m = masking.get(path);
     return maskSecrets(text, [...allSecrets, ...(m?.secrets ?? [])], m?.keys ?? []);
   };
-  const existing = readTree(dir);
   const changes: FileChange[] = [];
   const newPaths = new Set(rendered.map((f) => f.path));
   for (const file of rendered) {

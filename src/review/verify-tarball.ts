@@ -3,13 +3,12 @@
  * modes) and against a reviewed render folder (golden files, or a render of the same config):
  * every file equal once secrets are masked on both sides.
  */
-import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { sha256 } from "../bundle/checksums.js";
 import { MANIFEST_NAME, modeString } from "../bundle/manifest.js";
 import { maskSecrets } from "../render/artifact.js";
 import { readTree } from "./diff.js";
-import { readTarGz } from "./tarball.js";
+import { readTarGz, readTarGzFile, type TarballRead } from "./tarball.js";
 
 interface ManifestJson {
   node: string;
@@ -22,9 +21,38 @@ export interface TarballReport {
   checkedFiles: number;
 }
 
-export function verifyTarball(tarball: Buffer, reviewedDir?: string): TarballReport {
+/** MANIFEST.json as a tarball may carry it: every field checked before it is used. */
+function parseManifest(text: string): ManifestJson | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return `${MANIFEST_NAME} is not JSON`;
+  }
+  const m = value as Partial<ManifestJson> | null;
+  if (m === null || typeof m !== "object" || typeof m.node !== "string" || !Array.isArray(m.files)) {
+    return `${MANIFEST_NAME} is not a bundle manifest (no "node" and "files")`;
+  }
+  for (const [i, f] of m.files.entries()) {
+    const entry = f as Partial<ManifestJson["files"][number]> | null;
+    const fine =
+      entry !== null &&
+      typeof entry === "object" &&
+      typeof entry.path === "string" &&
+      typeof entry.sha256 === "string" &&
+      typeof entry.mode === "string" &&
+      (entry.maskedKeys === undefined ||
+        (Array.isArray(entry.maskedKeys) && entry.maskedKeys.every((k) => typeof k === "string")));
+    if (!fine) return `${MANIFEST_NAME} files[${i}] is not a file entry ({ path, sha256, mode })`;
+  }
+  return m as ManifestJson;
+}
+
+export function verifyTarball(tarball: Buffer | TarballRead, reviewedDir?: string): TarballReport {
+  const read = Buffer.isBuffer(tarball) ? readTarGz(tarball) : tarball;
+  if (!read.ok) return { node: "", problems: [read.problem], checkedFiles: 0 };
   const problems: string[] = [];
-  const entries = readTarGz(tarball).filter((e) => e.type === "file");
+  const entries = read.entries.filter((e) => e.type === "file");
   const node = entries[0]?.name.split("/")[0] ?? "";
   const files = new Map(entries.map((e) => [e.name.slice(node.length + 1), e]));
   for (const e of entries)
@@ -32,7 +60,8 @@ export function verifyTarball(tarball: Buffer, reviewedDir?: string): TarballRep
 
   const manifestEntry = files.get(MANIFEST_NAME);
   if (!manifestEntry) return { node, problems: [...problems, `no ${MANIFEST_NAME} in the tarball`], checkedFiles: 0 };
-  const manifest = JSON.parse(manifestEntry.content.toString("utf8")) as ManifestJson;
+  const manifest = parseManifest(manifestEntry.content.toString("utf8"));
+  if (typeof manifest === "string") return { node, problems: [...problems, manifest], checkedFiles: 0 };
   const masked = new Map(manifest.files.filter((f) => f.maskedKeys).map((f) => [f.path, f.maskedKeys!]));
 
   // The tarball against its own manifest and checksums.
@@ -72,7 +101,8 @@ export function verifyTarball(tarball: Buffer, reviewedDir?: string): TarballRep
           .join("\n");
       }
       if (path === MANIFEST_NAME) {
-        const m = JSON.parse(text) as ManifestJson;
+        const m = parseManifest(text);
+        if (typeof m === "string") return text;
         m.files = m.files.map((f) => (masked.has(f.path) ? { ...f, sha256: "masked" } : f));
         return JSON.stringify(m);
       }
@@ -92,6 +122,5 @@ export function verifyTarball(tarball: Buffer, reviewedDir?: string): TarballRep
 }
 
 export function verifyTarballFile(path: string, reviewedDir?: string): TarballReport {
-  if (!existsSync(path)) return { node: "", problems: [`${path}: no such file`], checkedFiles: 0 };
-  return verifyTarball(readFileSync(path), reviewedDir);
+  return verifyTarball(readTarGzFile(path), reviewedDir);
 }

@@ -3,9 +3,8 @@
 import { defineCluster } from "homegarden";
 
 export default defineCluster({
-  // ^ HG004
   name: ((): string => {
-    throw new Error("no name yet");
+    throw new Error("no name yet"); // <- HG004
   })(),
   proxmox: { release: 9 },
   nodes: [

@@ -31,7 +31,7 @@ export function renderConfig(
     cache.set(
       key,
       (async () => {
-        const check = checkConfig(configPath, { env });
+        const check = await checkConfig(configPath, { env });
         if (!check.ok) throw new Error(`config ${configPath} did not validate: ${JSON.stringify(check.diagnostics)}`);
         const artifacts = await renderArtifacts(check.valid, check.plan);
         const files = await assembleOutput(artifacts, env, manifestInfo(check.valid, check.plan));

@@ -13,11 +13,17 @@ function reportCommand(io: Io, setExitCode: (code: number) => void): CommandModu
       y
         .positional("dir", { type: "string", demandOption: true, describe: "folder with fio-*.json, iperf3-*.json" })
         .option("settings", {
+          requiresArg: true,
           type: "string",
           array: true,
           describe: "bench.json of rendered bundles (repeatable; default every DIR/bench-<node>.json)",
         })
-        .option("out", { alias: "o", type: "string", describe: "where report.md and the charts go (default DIR)" }),
+        .option("out", {
+          alias: "o",
+          type: "string",
+          requiresArg: true,
+          describe: "where report.md and the charts go (default DIR)",
+        }),
     handler: async (args) => {
       const dir = resolve(io.cwd, args.dir);
       const folder = readResultsFolder(

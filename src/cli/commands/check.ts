@@ -9,8 +9,8 @@ export const checkCommand = (io: Io, setExitCode: (code: number) => void): Comma
   command: "check [config]",
   describe: "load, type-check and validate the config; write nothing",
   builder: (y) => withJsonOption(withConfigArgument(y)),
-  handler: (args) => {
-    const result = loadForCommand(io, args.config, args.strict, args.json);
+  handler: async (args) => {
+    const result = await loadForCommand(io, args.config, args.strict, args.json);
     if (!result.ok) {
       if (args.json) printJsonReport(io, false, result.diagnostics);
       return setExitCode(EXIT_FINDINGS);

@@ -16,8 +16,8 @@ export const planCommand = (io: Io, setExitCode: (code: number) => void): Comman
       default: false,
       describe: "print plan.json instead of tables",
     }),
-  handler: (args) => {
-    const result = loadForCommand(io, args.config, args.strict);
+  handler: async (args) => {
+    const result = await loadForCommand(io, args.config, args.strict);
     if (!result.ok) return setExitCode(EXIT_CONFIG);
     io.stdout(args.json ? `${stableJson(result.plan)}\n` : formatPlan(result.plan));
   },

@@ -14,7 +14,11 @@ export const verifyTarballCommand = (
   builder: (y) =>
     y
       .positional("tarball", { type: "string", array: true, demandOption: true, describe: "<node>.tar.gz files" })
-      .option("against", { type: "string", describe: "reviewed render folder (e.g. golden/homegarden or out)" }),
+      .option("against", {
+        type: "string",
+        requiresArg: true,
+        describe: "reviewed render folder (e.g. golden/homegarden or out)",
+      }),
   handler: (args) => {
     for (const tarball of args.tarball) {
       const report = verifyTarballFile(
