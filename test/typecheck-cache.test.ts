@@ -141,9 +141,13 @@ process.on("exit", () => fs.writeFileSync(process.env.LOADED_FILE, [...seen].joi
       return files.filter((f) => f.startsWith(nodeModules)).map((f) => f.slice(nodeModules.length + 1));
     };
     expect(packagesLoadedBy()).toContain("typescript/lib/typescript.js");
-    // All a hit runs (sucrase, which evaluates the config, included) is bundled in dist/: of the
-    // packages it reads only the compiler's package.json, for its version (part of the cache key).
-    expect(packagesLoadedBy()).toEqual(["typescript/package.json"]);
+    // All a hit runs (sucrase and the sandbox's JavaScript included) is bundled in dist/: of the
+    // packages it reads only the compiler's package.json, for its version (part of the cache key),
+    // and the sandbox engine's WebAssembly binary.
+    expect(packagesLoadedBy()).toEqual([
+      "typescript/package.json",
+      "@jitl/quickjs-wasmfile-release-sync/dist/emscripten-module.wasm",
+    ]);
   });
 
   test("location: HOMEGARDEN_CACHE_DIR, then XDG_CACHE_HOME, then HOME; HOMEGARDEN_NO_CACHE turns it off", () => {
