@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { byPath } from "./layout.js";
 
 export function sha256(content: string | Buffer): string {
   return createHash("sha256").update(content).digest("hex");
@@ -7,7 +8,7 @@ export function sha256(content: string | Buffer): string {
 /** `sha256sum` format, sorted by path: "<hex>  <path>\n" per file, from its digest. */
 export function sha256sums(files: { path: string; sha256: string }[]): string {
   return [...files]
-    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+    .sort(byPath)
     .map((f) => `${f.sha256}  ${f.path}\n`)
     .join("");
 }

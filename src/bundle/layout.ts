@@ -25,3 +25,8 @@ export function outPath(artifact: Artifact): string {
   assertSafeRelativePath(artifact.path);
   return artifact.node !== undefined ? `${artifact.node}/${artifact.path}` : artifact.path;
 }
+
+/** Orders out/ entries by path, as every listing homegarden writes is ordered. */
+export function byPath(a: { path: string }, b: { path: string }): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}

@@ -3,6 +3,7 @@
  * targets, and every file's SHA-256, mode and source (the render module that wrote it). Secret
  * values never appear; files holding secrets list the keywords whose values are masked in review.
  */
+import { byPath } from "./layout.js";
 
 export interface ManifestInfo {
   generator: { name: "homegarden"; version: string };
@@ -36,15 +37,13 @@ export function buildManifest(node: string, info: ManifestInfo, files: ManifestF
     node,
     config: { sha256: info.configSha256 },
     targets: info.targets,
-    files: [...files]
-      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
-      .map((f) => ({
-        path: f.path,
-        sha256: f.sha256,
-        mode: modeString(f.mode),
-        source: f.source,
-        ...(f.secretKeys && f.secretKeys.length > 0 ? { maskedKeys: f.secretKeys } : {}),
-      })),
+    files: [...files].sort(byPath).map((f) => ({
+      path: f.path,
+      sha256: f.sha256,
+      mode: modeString(f.mode),
+      source: f.source,
+      ...(f.secretKeys && f.secretKeys.length > 0 ? { maskedKeys: f.secretKeys } : {}),
+    })),
   };
   return `${JSON.stringify(manifest, null, 2)}\n`;
 }

@@ -11,7 +11,7 @@ import type { Artifact } from "../render/artifact.js";
 import { MODE_FILE } from "../render/artifact.js";
 import { sha256, sha256sums } from "./checksums.js";
 import { buildManifest, MANIFEST_NAME, type ManifestInfo } from "./manifest.js";
-import { assertSafeRelativePath, outPath } from "./layout.js";
+import { assertSafeRelativePath, byPath, outPath } from "./layout.js";
 import { timedAsync } from "../timings.js";
 import { buildTarball, DIRECTORY_MODE, fixedMtime } from "./tarball.js";
 import { checkOutputFolder, OWNER_MARKER, ownerMarker, type OutputContext } from "./ownership.js";
@@ -37,7 +37,7 @@ export async function assembleOutput(
 ): Promise<OutputFile[]> {
   const digests = new Map<string, string>();
   const hashed = (file: OutputFile): OutputFile => {
-    const content = typeof file.content === "string" ? Buffer.from(file.content, "utf8") : file.content;
+    const content = contentBytes(file);
     digests.set(file.path, sha256(content));
     return { ...file, content };
   };
@@ -99,7 +99,7 @@ export async function assembleOutput(
     mode: MODE_FILE,
     content: sha256sums(all.map((f) => ({ path: f.path, sha256: digestOf(f.path) }))),
   });
-  return all.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return all.sort(byPath);
 }
 
 /** `render -o DIR` refused: DIR is not homegarden's to replace. Nothing was written or deleted. */
@@ -166,7 +166,7 @@ export function keepOtherNodes(
     mode: MODE_FILE,
     content: sha256sums(merged.map((f) => ({ path: f.path, sha256: sha256(contentBytes(f)) }))),
   });
-  return merged.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return merged.sort(byPath);
 }
 
 /** The node a path of out/ belongs to: its bundle folder or its tarball; undefined for cluster files. */

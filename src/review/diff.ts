@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { readRegularFile } from "../read-regular-file.js";
 import type { OutputFile } from "../bundle/write.js";
 import { maskSecrets, type Artifact } from "../render/artifact.js";
-import { outPath } from "../bundle/layout.js";
+import { byPath, outPath } from "../bundle/layout.js";
 
 export interface FileChange {
   path: string;
@@ -92,5 +92,5 @@ export function diffOutput(rendered: OutputFile[], artifacts: Artifact[], existi
       : undefined;
     changes.push({ path, kind: "removed", ...(patch !== undefined ? { patch } : {}) });
   }
-  return changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return changes.sort(byPath);
 }
