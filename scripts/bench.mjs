@@ -6,8 +6,8 @@
  * the type-check cache; the compiler's code cache kept) and warm (config unchanged); `check` cold and
  * warm; generated rings of 16, 64 and 256 nodes (warm), and the 256 ring again with out/ on tmpfs.
  * Each runs several times; prints min/median wall time, the median of each phase (as the process
- * itself timed them, each without the phases inside it: startup, typecheck, sandbox load, evaluate, validate, plan,
- * render, bundle, write, remove previous), peak memory, whether the CLI bundle came from V8's
+ * itself timed them, each without the phases inside it: startup, typecheck, strip types, sandbox
+ * load, evaluate, validate, plan, render, bundle, write, remove previous), peak memory, whether the CLI bundle came from V8's
  * code cache ("code hit") or was compiled ("miss"), and the generated lines per ms; writes every
  * figure as JSON (default .bench/bench.json).
  *

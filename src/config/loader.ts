@@ -12,6 +12,7 @@ import { catalogue } from "../diagnostics/catalogue.js";
 import { formatPath, type ConfigPath, type Diagnostic, type SourcePosition } from "../diagnostics/diagnostic.js";
 import { readRegularFile } from "../read-regular-file.js";
 import { timed, timedAsync } from "../timings.js";
+import { withBaselineEngine } from "./engine-compile.js";
 import { DEFAULT_LIMITS, evaluateModule, newEngine, type SandboxFailure } from "./sandbox.js";
 import { stripTypes } from "./strip-types.js";
 import { checkModuleSource, TYPE_SOURCES } from "./typecheck.js";
@@ -165,9 +166,11 @@ export async function loadConfigModule(
     return tree;
   };
 
-  const js = stripTypes(sourceText, absolutePath);
-  const engine = await timedAsync("sandbox load", () => newEngine());
-  const evaluated = timed("evaluate", () => evaluateModule(engine, js, absolutePath));
+  const js = timed("strip types", () => stripTypes(sourceText, absolutePath));
+  const evaluated = await withBaselineEngine(async () => {
+    const engine = await timedAsync("sandbox load", () => newEngine());
+    return timed("evaluate", () => evaluateModule(engine, js, absolutePath));
+  });
   if (!evaluated.ok) {
     const failure = evaluated.failure;
     const at = (): SourcePosition => {

@@ -9,11 +9,8 @@
  * also covers promise jobs and getters, a memory limit and a stack limit stop a config that would
  * hang or exhaust the host; each comes back as a `SandboxFailure` the loader turns into a diagnostic.
  */
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { join } from "node:path";
 import type { QuickJSHandle, QuickJSSyncVariant, QuickJSWASMModule } from "quickjs-emscripten-core";
-import { packageRoot } from "../paths.js";
+import { compileEngine } from "./engine-compile.js";
 import { sandboxPrelude, type SandboxLimits } from "./sandbox-prelude.js";
 
 export interface EvaluationLimits extends SandboxLimits {
@@ -53,13 +50,14 @@ export type SandboxResult = { ok: true; value: PlainData } | { ok: false; failur
 
 /** The part of the WebAssembly global used here (TypeScript's ES2022 library does not declare it). */
 declare const WebAssembly: {
-  compile(bytes: Uint8Array): Promise<object>;
   Memory: new (size: { initial: number; maximum: number }) => object;
 };
 
 /** The engine's heap beyond the runtime's memory limit: QuickJS's own bookkeeping lives there too. */
 const HEAP_HEADROOM_BYTES = 64 * 1024 * 1024;
 const WASM_PAGE_BYTES = 64 * 1024;
+/** 16 MiB: the example's evaluation needs a few. */
+const INITIAL_HEAP_PAGES = 256;
 /**
  * Heap lent, out of that headroom, to the extraction (whose JSON text of a config that nearly
  * filled the limit would not fit beside it) and then to describing a failure.
@@ -69,10 +67,8 @@ const DESCRIBE_HEADROOM_BYTES = 56 * 1024 * 1024;
 /** Promise jobs run between two looks at the clock. */
 const JOB_BATCH = 1000;
 
-let compiled: Promise<object> | undefined;
-
 /**
- * A fresh QuickJS instance (the WebAssembly module is compiled once per process): whatever a
+ * A fresh QuickJS instance (the WebAssembly module is compiled once per process, engine-compile.ts): whatever a
  * config leaves behind (a full heap, a runtime stopped mid-job) is dropped with its instance
  * instead of being freed by hand.
  */
@@ -83,14 +79,13 @@ export async function newEngine(limits: EvaluationLimits = DEFAULT_LIMITS): Prom
       (m) => (m as unknown as { default: QuickJSSyncVariant }).default,
     ),
   ]);
-  compiled ??= WebAssembly.compile(
-    readFileSync(createRequire(join(packageRoot, "package.json")).resolve("@jitl/quickjs-wasmfile-release-sync/wasm")),
-  );
-  // The whole heap is reserved up front (pages are touched only when used): growing it step by
-  // step made a config that fills the memory limit take 22 s instead of 2.6 s.
-  const pages = Math.ceil((limits.memoryBytes + HEAP_HEADROOM_BYTES) / WASM_PAGE_BYTES);
-  const wasmMemory = new WebAssembly.Memory({ initial: pages, maximum: pages });
-  return newQuickJSWASMModuleFromVariant(newVariant(variant, { wasmModule: await compiled, wasmMemory }));
+  const wasmModule = await compileEngine();
+  // The heap starts small and may grow to the limit and its headroom: with its maximum declared,
+  // V8 reserves the whole range up front, so growing is cheap (a config that fills the memory limit
+  // is stopped in ~1.3 s), while starting at full size made each instance cost ~10 ms more.
+  const maximum = Math.ceil((limits.memoryBytes + HEAP_HEADROOM_BYTES) / WASM_PAGE_BYTES);
+  const wasmMemory = new WebAssembly.Memory({ initial: INITIAL_HEAP_PAGES, maximum });
+  return newQuickJSWASMModuleFromVariant(newVariant(variant, { wasmModule, wasmMemory }));
 }
 
 /** The line of the first stack frame in the config file, from a QuickJS stack ("at f (file:12:3)"). */
