@@ -42,7 +42,8 @@ export default defineCluster({
     topology: "ring",
     routing: "routed",
   },
-  corosync: { links: ["ring-a", "ring-b"] },
+  // corosync: knet link0 on the ring, link1 on the management network (the default): no one cable
+  // carries both, so every pair of nodes keeps a link whatever cable fails.
   linstor: {
     storagePool: { name: "sto-pool_zfs-01", kind: "zfsthin" },
     resourceGroups: [{ name: "res-gr_pve", placeCount: 2, disklessOnRemaining: true }],

@@ -25,11 +25,12 @@ export function ringConfig(n, exampleSource = readFileSync(example, "utf8")) {
   });
   const source = exampleSource;
   const start = source.indexOf("  nodes: [");
-  const end = source.indexOf("  corosync:");
+  const end = source.indexOf("  linstor: {");
   if (start < 0 || end < 0) throw new Error("the example config changed shape: update ringConfig in scripts/bench.mjs");
   const replaced =
     `  nodes: ${JSON.stringify(nodes, null, 2).replace(/\n/g, "\n  ")},\n` +
-    `  ring: { links: ${JSON.stringify(links)}, routing: "routed" },\n`;
+    `  ring: { links: ${JSON.stringify(links)}, routing: "routed" },\n` +
+    `  corosync: { links: ["ring-a", "management"] },\n`;
   return (source.slice(0, start) + replaced + source.slice(end))
     .replace('storage: "10.100.4.100/24"', 'storage: "10.101.255.1/16"')
     .replace('management: "10.100.3.100/24"', 'management: "10.100.255.1/16"');

@@ -7,6 +7,7 @@
  * - the hop count of each of those paths is measured by TTL (ttl H answers, ttl H-1 does not) and
  *   compared with the plan (its routes followed by plan/forwarding.ts) and with the graph distance
  *   computed here by breadth-first search;
+ * - the same for a ring of /31 links (RFC 3021);
  * - routed-fallback: each link is cut in turn, once from each end (that end goes down, so the other
  *   loses carrier and keeps its routes, marked linkdown): every address not on the cut link must
  *   still answer from every node. Then the end comes back with what `ifup` would run.
@@ -31,6 +32,8 @@ const SHAPES: Omit<RingTestOptions, "routing">[] = [
   { nodes: 5, topology: "ring" },
   { nodes: 4, topology: "mesh" },
   { nodes: 8, topology: "ring" },
+  // RFC 3021 point-to-point links: both addresses of each /31 are hosts.
+  { nodes: 4, topology: "ring", ringExtra: "prefix: 31," },
 ];
 const ROUTINGS = ["routed", "routed-fallback"] as const;
 

@@ -183,17 +183,34 @@ describe("plan and RUNBOOK tables", () => {
 });
 
 describe("corosync links", () => {
-  test("pvecm create and add use each node's first two ring addresses by default", async () => {
+  test("pvecm create and add use each node's first ring address and its management address by default", async () => {
     const { file } = writeConfig(ringConfigSource({ nodes: 3, topology: "ring", routing: "routed" }));
     const rendered = await renderConfig(file);
-    const plan = rendered.check.plan;
-    const [n1, n2] = plan.nodes;
-    expect(rendered.text("n01/run.sh")).toContain(
-      `pvecm create ringtest --link0 ${n1.ringInterfaces[0].ip} --link1 ${n1.ringInterfaces[1].ip}`,
-    );
-    expect(rendered.text("n02/run.sh")).toContain(
-      `pvecm add ${n1.management.ip} --link0 ${n2.ringInterfaces[0].ip} --link1 ${n2.ringInterfaces[1].ip}`,
-    );
+    expect(rendered.text("n01/run.sh")).toContain("pvecm create ringtest --link0 198.18.0.1 --link1 198.18.100.11");
+    expect(rendered.text("n02/run.sh")).toContain("pvecm add 198.18.100.11 --link0 198.18.0.2 --link1 198.18.100.12");
+  });
+
+  test("both knet links on the ring: the plan names the cable whose loss isolates a pair, check warns (HG314)", async () => {
+    const source = ringConfigSource({
+      nodes: 3,
+      topology: "ring",
+      routing: "routed",
+      extra: 'corosync: { links: ["ring-a", "ring-b"] },',
+    });
+    const { file } = writeConfig(source);
+    const rendered = await renderConfig(file);
+    const { isolating, complete, cutsChecked } = rendered.check.plan.corosyncSurvival;
+    expect({ complete, cutsChecked }).toEqual({ complete: true, cutsChecked: 3 });
+    // The first cable holds both link0 ends of n01 and n02; their link1 ends are on the other two
+    // cables, but in "routed" n01's one route to n02's link1 subnet goes via n02, over that cable.
+    expect(isolating[0]).toEqual({
+      cut: { kind: "ring", link: 0, label: "n01 enp7s0 - n02 enp8s0" },
+      pairCount: 1,
+      pairs: [["n01", "n02"]],
+    });
+    const warning = rendered.check.warnings.find((w) => w.code === "HG314");
+    expect(warning?.message).toMatch(/^when n01 enp7s0 - n02 enp8s0 fails, n01 and n02 keep no working corosync/);
+    expect(warning?.position?.line).toBe(lineOf(source, 'corosync: { links: ["ring-a", "ring-b"] }'));
   });
 
   test("the management network can carry one of the links", async () => {
@@ -228,8 +245,25 @@ describe("ring errors name the problem and point at the line", () => {
   });
 
   test("a subnet too small for two hosts", async () => {
-    const source = exampleWith('subnet: "10.10.3.0/29"', 'subnet: "10.10.3.0/31"');
-    expect(await errorOf(source)).toMatchObject({ code: "HG209", line: lineOf(source, "10.10.3.0/31") });
+    const source = exampleWith('subnet: "10.10.3.0/29"', 'subnet: "10.10.3.0/32"');
+    expect(await errorOf(source)).toMatchObject({ code: "HG209", line: lineOf(source, "10.10.3.0/32") });
+  });
+
+  test("a /31 link (RFC 3021) is accepted, both of its addresses used", async () => {
+    const { file } = writeConfig(exampleWith('subnet: "10.10.3.0/29"', 'subnet: "10.10.3.0/31"'));
+    const rendered = await renderConfig(file);
+    const link = rendered.check.plan.links.find((l) => l.subnet === "10.10.3.0/31")!;
+    expect([link.a.address, link.b.address]).toEqual(["10.10.3.0/31", "10.10.3.1/31"]);
+  });
+
+  test("ring.prefix 31 allocates /31s", async () => {
+    const { file } = writeConfig(ring({ ringExtra: "prefix: 31," }));
+    const plan = (await renderConfig(file)).check.plan;
+    expect(plan.links.map((l) => [l.subnet, l.a.ip, l.b.ip])).toEqual([
+      ["198.18.0.0/31", "198.18.0.0", "198.18.0.1"],
+      ["198.18.0.2/31", "198.18.0.2", "198.18.0.3"],
+      ["198.18.0.4/31", "198.18.0.4", "198.18.0.5"],
+    ]);
   });
 
   test("a link address outside its subnet names address, subnet and link", async () => {

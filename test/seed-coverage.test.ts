@@ -30,7 +30,7 @@ describe("seed procedure coverage", () => {
   test("the first node runs the seed's steps in the seed's order", () => {
     const order = positions(run(r, FIRST), [
       /run ifreload -a/,
-      /run pvecm create homegarden --link0 10\.10\.0\.1 --link1 10\.10\.3\.1/,
+      /run pvecm create homegarden --link0 10\.10\.0\.1 --link1 10\.100\.3\.101/,
       /install_file etc\/apt\/sources\.list\.d\/linbit\.sources/,
       /local packages=\(drbd-dkms drbd-utils drbd-reactor linstor-proxmox linstor-controller linstor-satellite linstor-client\)\n/,
       /install_packages proxmox-default-headers/,

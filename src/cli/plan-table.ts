@@ -4,7 +4,9 @@ import { routeRole } from "../render/route-role.js";
 import { stepsOf } from "../render/run-script.js";
 
 function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  // A loop, not Math.max(...rows): a 1,024-node ring has a million route rows, past the argument limit.
+  const widths = header.map((h) => h.length);
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i], cell.length)));
   const line = (cells: string[]) =>
     cells
       .map((c, i) => c.padEnd(widths[i]))
@@ -68,6 +70,22 @@ export function formatPlan(plan: ClusterPlan): string {
           plan.nodes.flatMap((n) => (n.rules ?? []).map((r) => [n.name, r.iif, String(r.table), String(r.priority)])),
         ),
     );
+  const survival = plan.corosyncSurvival;
+  const knet = plan.corosyncLinks.map((source, i) => `link${i} ${source}`).join(", ");
+  parts.push(
+    `\nCorosync under single cable faults (${knet}; ${survival.cutsChecked} faults checked` +
+      `${survival.complete ? "" : "; above 64 nodes: ring paths taken as whole without a ring fault, ring-only links up to the first isolating fault"})\n` +
+      (survival.isolating.length === 0
+        ? "every pair of nodes keeps a working knet link after any one of them\n"
+        : table(
+            ["fault", "pairs left without a knet link"],
+            survival.isolating.map(({ cut, pairs, pairCount }) => [
+              cut.label,
+              pairs.map(([a, b]) => `${a}-${b}`).join(", ") +
+                (pairCount > pairs.length ? ` and ${pairCount - pairs.length} more` : ""),
+            ]),
+          )),
+  );
   const vip = plan.linstor.ha.vip;
   parts.push(
     `\nVIPs (${plan.linstor.ha.vipManager}): storage ${vip.storage.cidr}${vip.management ? `, management ${vip.management.cidr}` : ""}\n`,

@@ -2,7 +2,12 @@
 import type { BenchNetwork, ClusterConfig, CorosyncLinkSource } from "./types.js";
 
 export const DEFAULT_RING_PREFIX = 29;
-export const DEFAULT_COROSYNC_LINKS: CorosyncLinkSource[] = ["ring-a", "ring-b"];
+/**
+ * knet link0 on the ring (its own cables, low latency), link1 on the management network: no single
+ * cable carries both, so every pair of nodes keeps a working link whatever one cable fails. Both on
+ * the ring shared a cable between adjacent nodes (plan/corosync.ts finds which pairs a cut isolates).
+ */
+export const DEFAULT_COROSYNC_LINKS: CorosyncLinkSource[] = ["ring-a", "management"];
 export const DEFAULT_NODE_PROPERTIES: Record<string, string> = { "DrbdOptions/AutoEvictAllowEviction": "false" };
 export const DEFAULT_PROXMOX_RELEASE = 9;
 export const DEFAULT_ADVERT_INTERVAL = 1;

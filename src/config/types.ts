@@ -117,7 +117,10 @@ export interface RingConfig {
 export type CorosyncLinkSource = "ring-a" | "ring-b" | "management" | "storage";
 
 export interface CorosyncConfig {
-  /** knet link0, link1, ... in order. Default: ["ring-a", "ring-b"] (the node's first and second ring link). */
+  /**
+   * knet link0, link1, ... in order. Default: ["ring-a", "management"]: the node's first ring link and
+   * its management address, so that no single cable carries both.
+   */
   links?: CorosyncLinkSource[];
 }
 

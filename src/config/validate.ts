@@ -209,7 +209,7 @@ export function validateConfig(input: unknown, context: ValidationContext): Vali
 
   const ring = config.ring;
   const prefix = ring.prefix ?? DEFAULT_RING_PREFIX;
-  if (ring.prefix !== undefined && !isInt(ring.prefix, 16, 30))
+  if (ring.prefix !== undefined && !isInt(ring.prefix, 16, 31))
     f.add(catalogue.prefixInvalid, ["ring", "prefix"], ring.prefix);
   if (ring.pool !== undefined && !isValidNetwork(ring.pool))
     f.add(catalogue.networkInvalid, ["ring", "pool"], ring.pool);
@@ -273,7 +273,7 @@ export function validateConfig(input: unknown, context: ValidationContext): Vali
         if (!isValidNetwork(link.subnet)) {
           f.add(catalogue.networkInvalid, [...origin.link, "subnet"], link.subnet);
           linksUsable = false;
-        } else if (usableHosts(link.subnet) < 2 || Number(link.subnet.split("/")[1]) > 30) {
+        } else if (usableHosts(link.subnet) < 2) {
           f.add(catalogue.subnetTooSmall, [...origin.link, "subnet"], link.subnet);
           linksUsable = false;
         }

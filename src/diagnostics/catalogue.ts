@@ -210,7 +210,7 @@ export const catalogue = {
   subnetTooSmall: entry(
     "HG209",
     "error",
-    (net: string) => `link subnet ${net} has fewer than 2 host addresses: use a prefix of /30 or shorter`,
+    (net: string) => `link subnet ${net} has fewer than 2 host addresses: use a prefix of /31 or shorter`,
   ),
   nodeNetworkMismatch: entry(
     "HG210",
@@ -229,7 +229,7 @@ export const catalogue = {
     (pool: string, prefix: number, link: string) =>
       `ring.pool ${pool} has no free /${prefix} left for ${link} (blocks overlapping any declared network or ring.avoid are skipped): use a larger pool`,
   ),
-  prefixInvalid: entry("HG213", "error", (p: number) => `ring.prefix ${p} must be a whole number from 16 to 30`),
+  prefixInvalid: entry("HG213", "error", (p: number) => `ring.prefix ${p} must be a whole number from 16 to 31`),
   linkAddressesNeedSubnet: entry(
     "HG214",
     "error",
@@ -305,6 +305,13 @@ export const catalogue = {
     "warning",
     (link: string, count: number, example: string) =>
       `when ${link} is cut, ${count} path(s) fail despite routed-fallback, e.g. ${example}`,
+  ),
+  corosyncCutIsolates: entry(
+    "HG314",
+    "warning",
+    (cut: string, pair: string, more: number) =>
+      `when ${cut} fails, ${pair} keep no working corosync (knet) link${more > 0 ? ` (and ${more} more pair(s))` : ""}: ` +
+      `the cluster can lose quorum over one cable; put a knet link on another network, e.g. corosync.links ["ring-a", "management"]`,
   ),
 
   // LINSTOR and services (HG4xx)

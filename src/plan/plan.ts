@@ -33,6 +33,7 @@ import { fallbackRoutingOf, measureFallbacks, RingGraph } from "./fallback.js";
 import { topologyOf } from "./topology.js";
 import { planSteps, type PlannedStep } from "./steps.js";
 import { nicsOf, type PlannedNic } from "./nics.js";
+import { corosyncSurvival, type CorosyncSurvival } from "./corosync.js";
 
 export interface NodeNetwork extends HostAddress {
   iface: string;
@@ -74,6 +75,8 @@ export interface ClusterPlan {
   topology: RingTopology;
   routing: RingRouting;
   corosyncLinks: CorosyncLinkSource[];
+  /** For each single cable fault, the node pairs left without a working knet link. */
+  corosyncSurvival: CorosyncSurvival;
   linstor: {
     storagePool: { name: string; kind: "zfsthin" | "zfs" };
     resourceGroups: PlannedResourceGroup[];
@@ -194,6 +197,7 @@ export function buildPlan(valid: ValidConfig): ClusterPlan {
     topology: topologyOf(config),
     routing,
     corosyncLinks,
+    corosyncSurvival: corosyncSurvival(nodes, links, corosyncLinks),
     linstor: {
       storagePool: { ...config.linstor.storagePool },
       resourceGroups: config.linstor.resourceGroups.map(planGroup),

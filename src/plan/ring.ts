@@ -113,8 +113,10 @@ export function planLinks(links: RingLink[], subnets: string[]): PlannedLink[] {
   return links.map((link, index) => {
     const subnet = subnets[index];
     const prefix = subnet.split("/")[1];
-    const a = link.addresses ? parseHostAddress(`${link.addresses[0]}/${prefix}`) : nthHost(subnet, 1);
-    const b = link.addresses ? parseHostAddress(`${link.addresses[1]}/${prefix}`) : nthHost(subnet, 2);
+    // A /31 (RFC 3021, point to point) has no network or broadcast address: both ends are hosts.
+    const first = prefix === "31" ? 0 : 1;
+    const a = link.addresses ? parseHostAddress(`${link.addresses[0]}/${prefix}`) : nthHost(subnet, first);
+    const b = link.addresses ? parseHostAddress(`${link.addresses[1]}/${prefix}`) : nthHost(subnet, first + 1);
     return {
       index,
       subnet,

@@ -8,6 +8,14 @@ import { headerFor, renderTemplate } from "./engine.js";
 export const RING_INTERFACES_PATH = "etc/network/interfaces.d/homegarden-ring";
 export const RING_SYSCTL_PATH = "etc/sysctl.d/90-homegarden-ring.conf";
 
+/**
+ * A per-NIC IPv4 sysctl key: `net.ipv4.conf.NIC.KEY`, or with slashes when the NIC's name has a dot
+ * (a VLAN), which the dotted form would split (sysctl.d(5)).
+ */
+export function nicSysctlKey(nic: string, key: string): string {
+  return nic.includes(".") ? `net/ipv4/conf/${nic}/${key}` : `net.ipv4.conf.${nic}.${key}`;
+}
+
 export function renderNetwork({ plan, node }: NodeRenderInput): Artifact[] {
   const routesByNic: Record<string, PlannedRoute[]> = {};
   const rank = { primary: 0, fallback: 1, "u-turn": 2 };
@@ -24,6 +32,8 @@ export function renderNetwork({ plan, node }: NodeRenderInput): Artifact[] {
     primaryMetric: PRIMARY_METRIC,
     fallbackMetric: FALLBACK_METRIC,
     tableBase: UTURN_TABLE_BASE,
+    ringNics: node.ringInterfaces.map((i) => i.nic),
+    nicKey: nicSysctlKey,
   };
   return [
     {

@@ -36,7 +36,7 @@ export default defineCluster({
     avoid: ["10.10.1.0/29"],
     routing: "routed",
   },
-  corosync: { links: ["ring-a", "ring-b"] },
+  // corosync links: the default (link0 ring-a, link1 management).
   linstor: {
     storagePool: { name: "sto-pool_zfs-01", kind: "zfsthin" },
     resourceGroups: [{ name: "res-gr_pve", placeCount: 2, disklessOnRemaining: true }],

@@ -1,4 +1,4 @@
-// Bad config: a /31 link subnet.
+// Bad config: a /32 link subnet (one address).
 // expect: HG209 error
 import { defineCluster } from "homegarden";
 
@@ -29,14 +29,14 @@ export default defineCluster({
     // One /29 per cable; the first end gets .1, the second .2.
     links: [
       { a: ["pivoine", "enp7s0"], b: ["petunia", "enp8s0"], subnet: "10.10.0.0/29" },
-      { a: ["pivoine", "enp8s0"], b: ["dahlia", "enp8s0"], subnet: "10.10.3.0/31" }, // <- HG209
+      { a: ["pivoine", "enp8s0"], b: ["dahlia", "enp8s0"], subnet: "10.10.3.0/32" }, // <- HG209
       { a: ["petunia", "enp9s0"], b: ["dahlia", "enp9s0"], subnet: "10.10.2.0/29" },
     ],
     // The range that "just wouldn't work" in the seed: it overlaps something else on that network.
     avoid: ["10.10.1.0/29"],
     routing: "routed",
   },
-  corosync: { links: ["ring-a", "ring-b"] },
+  // corosync links: the default (link0 ring-a, link1 management).
   linstor: {
     storagePool: { name: "sto-pool_zfs-01", kind: "zfsthin" },
     resourceGroups: [{ name: "res-gr_pve", placeCount: 2, disklessOnRemaining: true }],

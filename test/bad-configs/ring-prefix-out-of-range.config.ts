@@ -1,4 +1,4 @@
-// Bad config: ring.prefix 31 leaves no room for two hosts.
+// Bad config: ring.prefix 32 leaves no room for two hosts.
 // expect: HG213 error
 import { defineCluster } from "homegarden";
 
@@ -34,10 +34,10 @@ export default defineCluster({
     ],
     // The range that "just wouldn't work" in the seed: it overlaps something else on that network.
     avoid: ["10.10.1.0/29"],
-    prefix: 31, // <- HG213
+    prefix: 32, // <- HG213
     routing: "routed",
   },
-  corosync: { links: ["ring-a", "ring-b"] },
+  // corosync links: the default (link0 ring-a, link1 management).
   linstor: {
     storagePool: { name: "sto-pool_zfs-01", kind: "zfsthin" },
     resourceGroups: [{ name: "res-gr_pve", placeCount: 2, disklessOnRemaining: true }],

@@ -6,7 +6,7 @@
  * Namespaces are named hg-ring-<pid>-<lab>-<node index>; teardown() deletes them, and
  * cleanupStaleRingLabs() removes those left by a process that died.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import type { ClusterPlan } from "../../src/plan/plan.js";
 import type { Rendered } from "./render.js";
 
@@ -92,7 +92,7 @@ export function parseSysctl(text: string): [string, string][] {
     .map((l) => l.trim())
     .filter((l) => l !== "" && !l.startsWith("#") && !l.startsWith(";"))
     .map((l) => {
-      const match = /^([a-z0-9_.]+)\s*=\s*(\S+)$/.exec(l);
+      const match = /^([a-z0-9_./-]+)\s*=\s*(\S+)$/.exec(l);
       if (!match) throw new Error(`not a sysctl line: ${l}`);
       return [match[1], match[2]];
     });
@@ -100,9 +100,100 @@ export function parseSysctl(text: string): [string, string][] {
 
 let labCounter = 0;
 
+/** A sysctl key as its /proc/sys path: dots are separators, unless the key is written with slashes. */
+export function sysctlPath(key: string): string {
+  return `/proc/sys/${key.includes("/") ? key : key.replaceAll(".", "/")}`;
+}
+
+/** A NIC's own key (`net.ipv4.conf.NIC.x`, not `all` or `default`): applied when the NIC appears. */
+function nicOfKey(key: string): string | undefined {
+  const parts = key.includes("/") ? key.split("/") : key.split(".");
+  if (parts[0] !== "net" || parts[2] !== "conf" || parts.length !== 5) return undefined;
+  return parts[3] === "all" || parts[3] === "default" ? undefined : parts[3];
+}
+
+export interface LabOptions {
+  /** How a ring cable is built: a veth pair, or each end a veth into a bridge (so that a cut only takes carrier away). */
+  cables?: "veth" | "bridge";
+  /** Also a management network: every node's management NIC and address on one bridge (the switch). */
+  management?: boolean;
+}
+
+export interface UdpProbe {
+  from: string;
+  /** The sender's own address (it binds to it). */
+  source: string;
+  to: string;
+}
+
+/**
+ * One per node, for its whole life: echoes every UDP datagram sent to port 5405 of the addresses it
+ * is given (as corosync listens), and answers probe requests read from stdin, one per line:
+ * "ID SOURCE DEST SOURCE DEST ..." sends a datagram from each exact SOURCE (bound to it) to DEST
+ * port 5405, and prints "ID i j ..." with the indexes whose echo came back (three tries, 0.25 s each).
+ */
+const KNET_AGENT = `
+import socket, select, sys, threading, time
+echo = []
+for a in sys.argv[1:]:
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind((a, 5405))
+    echo.append(s)
+def serve():
+    while True:
+        for s in select.select(echo, [], [])[0]:
+            try:
+                data, peer = s.recvfrom(2048)
+                s.sendto(data, peer)
+            except OSError:
+                pass
+threading.Thread(target=serve, daemon=True).start()
+print("ready", flush=True)
+for line in sys.stdin:
+    words = line.split()
+    ident, args = words[0], words[1:]
+    socks = {}
+    for i in range(0, len(args), 2):
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.bind((args[i], 0))
+        socks[s] = (i // 2, args[i + 1])
+    answered = set()
+    for attempt in range(3):
+        for s, (i, to) in socks.items():
+            if i not in answered:
+                try:
+                    s.sendto(b"knet %d" % i, (to, 5405))
+                except OSError:
+                    pass
+        end = time.time() + 0.25
+        while time.time() < end and len(answered) < len(socks):
+            for s in select.select(list(socks), [], [], max(0, end - time.time()))[0]:
+                try:
+                    data, peer = s.recvfrom(2048)
+                except OSError:
+                    continue
+                i, to = socks[s]
+                if peer[0] == to and data == b"knet %d" % i:
+                    answered.add(i)
+        if len(answered) == len(socks):
+            break
+    for s in socks:
+        s.close()
+    print(ident, *sorted(answered), flush=True)
+`;
+
+interface KnetAgent {
+  child: ChildProcess;
+  /** Resolvers of the requests sent and not yet answered, by request id. */
+  waiting: Map<string, (indexes: number[]) => void>;
+}
+
 export class RingLab {
   readonly id = `hg-ring-${process.pid}-${labCounter++}`;
   private readonly created: string[] = [];
+  private readonly agents = new Map<string, KnetAgent>();
+  private requests = 0;
+  private pendingNicKeys = new Map<string, [string, string][]>();
   readonly stanzas = new Map<string, Stanza[]>();
   /** Every command the lab ran inside a namespace, for counting. */
   commands = 0;
@@ -110,7 +201,13 @@ export class RingLab {
   constructor(
     readonly plan: ClusterPlan,
     private readonly rendered: Rendered,
+    readonly options: LabOptions = {},
   ) {}
+
+  /** The namespace of the cables' bridges and the management switch. */
+  get wires(): string {
+    return `${this.id}-w`;
+  }
 
   ns(node: string): string {
     return `${this.id}-${this.plan.nodes.findIndex((n) => n.name === node)}`;
@@ -127,28 +224,57 @@ export class RingLab {
       this.created.push(this.ns(node.name));
       await mustRun("ip", ["-n", this.ns(node.name), "link", "set", "lo", "up"]);
     }
-    // As at boot: sysctl.d first.
+    // As at boot: sysctl.d first; a NIC's own keys when the NIC appears (systemd-sysctl's udev rule).
     for (const node of this.plan.nodes) {
       const sysctl = parseSysctl(this.rendered.text(`${node.name}/files/etc/sysctl.d/90-homegarden-ring.conf`));
-      for (const [key, value] of sysctl)
-        await mustRun("ip", ["netns", "exec", this.ns(node.name), "sysctl", "-qw", `${key}=${value}`]);
+      const perNic: [string, string][] = [];
+      for (const [key, value] of sysctl) {
+        if (nicOfKey(key) !== undefined) perNic.push([key, value]);
+        else await this.writeSysctl(node.name, key, value);
+      }
+      this.pendingNicKeys.set(node.name, perNic);
+    }
+    const bridged = this.options.cables === "bridge" || this.options.management;
+    if (bridged) {
+      await mustRun("ip", ["netns", "add", this.wires]);
+      this.created.push(this.wires);
     }
     // The cables.
     for (const link of this.plan.links) {
-      await mustRun("ip", [
-        "-n",
-        this.ns(link.a.node),
-        "link",
-        "add",
-        link.a.nic,
-        "type",
-        "veth",
-        "peer",
-        "name",
-        link.b.nic,
-        "netns",
-        this.ns(link.b.node),
-      ]);
+      if (this.options.cables === "bridge") {
+        await this.addBridge(`c${link.index}`);
+        await this.plugIn(link.a.node, link.a.nic, `c${link.index}a`, `c${link.index}`);
+        await this.plugIn(link.b.node, link.b.nic, `c${link.index}b`, `c${link.index}`);
+      } else {
+        await mustRun("ip", [
+          "-n",
+          this.ns(link.a.node),
+          "link",
+          "add",
+          link.a.nic,
+          "type",
+          "veth",
+          "peer",
+          "name",
+          link.b.nic,
+          "netns",
+          this.ns(link.b.node),
+        ]);
+      }
+    }
+    for (const node of this.plan.nodes) {
+      for (const [key, value] of this.pendingNicKeys.get(node.name) ?? [])
+        await this.writeSysctl(node.name, key, value);
+    }
+    if (this.options.management) {
+      await this.addBridge("mgmt");
+      for (const node of this.plan.nodes) {
+        const port = `m${node.index}`;
+        await this.plugIn(node.name, node.management.iface, port, "mgmt");
+        const ns = this.ns(node.name);
+        await mustRun("ip", ["-n", ns, "addr", "add", node.management.cidr, "dev", node.management.iface]);
+        await mustRun("ip", ["-n", ns, "link", "set", node.management.iface, "up"]);
+      }
     }
     // ifup, node after node (the neighbours of the first are still down when it comes up).
     for (const node of this.plan.nodes) {
@@ -170,6 +296,109 @@ export class RingLab {
     // ifupdown2 runs each `up` command with a shell and stops at the first that fails; one shell
     // for all of them here (set -e), as `ip netns exec` is slow.
     if (stanza.up.length > 0) await mustRun("ip", ["netns", "exec", ns, "sh", "-ec", stanza.up.join("\n")]);
+  }
+
+  private async writeSysctl(node: string, key: string, value: string): Promise<void> {
+    await mustRun("ip", ["netns", "exec", this.ns(node), "sh", "-c", `echo "$1" > "$2"`, "sh", value, sysctlPath(key)]);
+  }
+
+  /** A sysctl value as the kernel has it now. */
+  async readSysctl(node: string, key: string): Promise<string> {
+    return (await mustRun("ip", ["netns", "exec", this.ns(node), "cat", sysctlPath(key)])).trim();
+  }
+
+  private async addBridge(name: string): Promise<void> {
+    await mustRun("ip", ["-n", this.wires, "link", "add", name, "type", "bridge"]);
+    await mustRun("ip", ["-n", this.wires, "link", "set", name, "up"]);
+  }
+
+  /** A veth from `nic` in the node's namespace to `port` on `bridge` in the wires namespace (port up). */
+  private async plugIn(node: string, nic: string, port: string, bridge: string): Promise<void> {
+    await mustRun("ip", [
+      "-n",
+      this.ns(node),
+      "link",
+      "add",
+      nic,
+      "type",
+      "veth",
+      "peer",
+      "name",
+      port,
+      "netns",
+      this.wires,
+    ]);
+    await mustRun("ip", ["-n", this.wires, "link", "set", port, "master", bridge]);
+    await mustRun("ip", ["-n", this.wires, "link", "set", port, "up"]);
+  }
+
+  /** Takes the carrier away from bridge ports (as a pulled cable or a dead switch port does); the NICs stay up. */
+  async portsDown(ports: string[]): Promise<void> {
+    for (const port of ports) await mustRun("ip", ["-n", this.wires, "link", "set", port, "down"]);
+  }
+
+  async portsUp(ports: string[]): Promise<void> {
+    for (const port of ports) await mustRun("ip", ["-n", this.wires, "link", "set", port, "up"]);
+  }
+
+  /** Starts each node's knet agent, echoing on port 5405 of the node's given addresses (stopped by tearDown). */
+  async startKnetAgents(addresses: Map<string, string[]>): Promise<void> {
+    await Promise.all(
+      [...addresses].map(
+        ([node, list]) =>
+          new Promise<void>((resolve, reject) => {
+            const child = spawn("ip", ["netns", "exec", this.ns(node), "python3", "-u", "-c", KNET_AGENT, ...list], {
+              stdio: ["pipe", "pipe", "pipe"],
+            });
+            const agent: KnetAgent = { child, waiting: new Map() };
+            this.agents.set(node, agent);
+            let buffered = "";
+            let errors = "";
+            child.stdout!.on("data", (d: Buffer) => {
+              buffered += d.toString();
+              let newline: number;
+              while ((newline = buffered.indexOf("\n")) >= 0) {
+                const [ident, ...indexes] = buffered.slice(0, newline).trim().split(" ");
+                buffered = buffered.slice(newline + 1);
+                if (ident === "ready") resolve();
+                else {
+                  agent.waiting.get(ident)?.(indexes.map(Number));
+                  agent.waiting.delete(ident);
+                }
+              }
+            });
+            child.stderr!.on("data", (d: Buffer) => (errors += d.toString()));
+            child.on("exit", (code) => {
+              const error = new Error(`knet agent on ${node} exited ${code}: ${errors}`);
+              reject(error);
+              for (const fail of agent.waiting.values()) fail([]);
+              agent.waiting.clear();
+            });
+          }),
+      ),
+    );
+  }
+
+  /** One UDP exchange per probe, from its exact source address to its exact destination; true where the echo came back. */
+  async udpAll(probes: UdpProbe[]): Promise<boolean[]> {
+    const answers: boolean[] = new Array(probes.length).fill(false);
+    const bySource = new Map<string, number[]>();
+    probes.forEach((p, i) => bySource.set(p.from, [...(bySource.get(p.from) ?? []), i]));
+    await Promise.all(
+      [...bySource].map(async ([node, indexes]) => {
+        const agent = this.agents.get(node);
+        if (!agent) throw new Error(`no knet agent on ${node}`);
+        const ident = `r${this.requests++}`;
+        const answered = await new Promise<number[]>((resolve) => {
+          agent.waiting.set(ident, resolve);
+          const words = indexes.flatMap((i) => [probes[i].source, probes[i].to]);
+          if (!words.every((w) => /^[0-9.]+$/.test(w))) throw new Error(`bad probe address in ${words.join(" ")}`);
+          agent.child.stdin!.write(`${ident} ${words.join(" ")}\n`);
+        });
+        for (const k of answered) answers[indexes[k]] = true;
+      }),
+    );
+    return answers;
   }
 
   async linkDown(node: string, nic: string): Promise<void> {
@@ -211,6 +440,11 @@ export class RingLab {
   }
 
   async tearDown(): Promise<void> {
+    for (const agent of this.agents.values()) {
+      agent.child.removeAllListeners("exit");
+      agent.child.kill("SIGKILL");
+    }
+    this.agents.clear();
     for (const ns of this.created.splice(0)) {
       const result = await run("ip", ["netns", "del", ns]);
       if (result.code !== 0) process.stderr.write(`ring lab: could not delete netns ${ns}: ${result.output}\n`);
@@ -224,7 +458,7 @@ export function cleanupStaleRingLabs(): string[] {
   const removed: string[] = [];
   for (const line of (list.stdout ?? "").split("\n")) {
     const name = line.trim().split(/\s+/)[0] ?? "";
-    const match = /^hg-ring-(\d+)-\d+-\d+$/.exec(name);
+    const match = /^hg-ring-(\d+)-\d+-(\d+|w)$/.exec(name);
     if (!match) continue;
     let alive = true;
     try {

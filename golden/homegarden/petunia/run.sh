@@ -414,7 +414,7 @@ step_03_cluster_join() {
   fi
   wait_for 'the Proxmox API of pivoine at 10.100.3.101:8006' pivoine 02-cluster-create tcp_open 10.100.3.101 8006
   # pvecm asks for pivoine's root password.
-  run pvecm add 10.100.3.101 --link0 10.10.0.2 --link1 10.10.2.1
+  run pvecm add 10.100.3.101 --link0 10.10.0.2 --link1 10.100.3.102
 }
 
 # 04-linbit-apt: LINBIT apt source and keyring

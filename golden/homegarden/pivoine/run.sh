@@ -420,7 +420,7 @@ step_02_cluster_create() {
     note "already in a cluster (/etc/pve/corosync.conf exists)"
     return 0
   fi
-  run pvecm create homegarden --link0 10.10.0.1 --link1 10.10.3.1
+  run pvecm create homegarden --link0 10.10.0.1 --link1 10.100.3.101
 }
 
 # 04-linbit-apt: LINBIT apt source and keyring
