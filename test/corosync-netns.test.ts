@@ -9,7 +9,8 @@
  * ends only lose carrier) and each node's management uplink. During each fault, every pair of nodes
  * must exchange UDP between the exact addresses of at least one of its knet links (those run.sh
  * passes to pvecm), as the plan predicts; after the repair (what `ifup` runs, or carrier back),
- * every knet link and every ring address answers again.
+ * every knet link and every ring address answers again. Before the faults, the effective value of
+ * every sysctl key on every ring NIC is checked (the kernel combines "all" with the NIC's own).
  *
  * Also: the plan's prediction for ring-only knet links (the opt-out) is checked against the kernel:
  * a link the plan calls working during a fault must work.
@@ -150,19 +151,30 @@ describe.each(ROUTINGS)("corosync in namespaces, routing %s", (routing) => {
         expect(workingLinks(probes, await lab.udpAll(probes))).toEqual(everyLink);
         const pings = ringProbes(plan);
 
-        // routed-fallback: no ring NIC sends redirects, whatever "all" says (the kernel ORs the two).
-        if (routing === "routed-fallback") {
-          for (const node of plan.nodes)
-            for (const iface of node.ringInterfaces) {
-              const all = await lab.readSysctl(node.name, "net.ipv4.conf.all.send_redirects");
-              const own = await lab.readSysctl(node.name, nicSysctlKey(iface.nic, "send_redirects"));
-              expect({ node: node.name, nic: iface.nic, effective: Number(all) | Number(own) }).toEqual({
-                node: node.name,
-                nic: iface.nic,
-                effective: 0,
-              });
+        // Every key the sysctl file sets holds on every ring NIC, combined as the kernel combines
+        // "all" with the NIC's own value: OR for these flags (so send_redirects needs both 0), the
+        // larger one for rp_filter.
+        const expected: Record<string, { combine: "or" | "max"; value: number }> = {
+          rp_filter: { combine: "max", value: 2 },
+          ...(routing === "routed-fallback"
+            ? {
+                ignore_routes_with_linkdown: { combine: "or", value: 1 },
+                accept_local: { combine: "or", value: 1 },
+                send_redirects: { combine: "or", value: 0 },
+              }
+            : {}),
+        };
+        const effective: string[] = [];
+        for (const node of plan.nodes)
+          for (const iface of node.ringInterfaces)
+            for (const [key, { combine, value }] of Object.entries(expected)) {
+              const all = Number(await lab.readSysctl(node.name, `net.ipv4.conf.all.${key}`));
+              const own = Number(await lab.readSysctl(node.name, nicSysctlKey(iface.nic, key)));
+              const got = combine === "or" ? Number(all !== 0 || own !== 0) : Math.max(all, own);
+              if (got !== value)
+                effective.push(`${node.name} ${iface.nic} ${key}: all ${all}, NIC ${own}, effective ${got}`);
             }
-        }
+        expect(effective).toEqual([]);
 
         for (const fault of faultsOf(lab, plan, cables)) {
           await fault.cut();

@@ -1,7 +1,8 @@
 /**
  * A ring cluster in network namespaces, built from a render: one namespace per node, one veth pair
- * per ring link named as the config names the NICs, then exactly what the node's generated
- * sysctl file and ifupdown2 stanzas say, applied the way sysctl and ifup would.
+ * per ring link named as the config names the NICs (or, with `cables: "bridge"`, a veth from each
+ * end into a bridge), then exactly what the node's generated sysctl file and ifupdown2 stanzas
+ * say, applied the way sysctl and ifup would. Optionally a management network on one bridge.
  *
  * Namespaces are named hg-ring-<pid>-<lab>-<node index>; teardown() deletes them, and
  * cleanupStaleRingLabs() removes those left by a process that died.
@@ -105,13 +106,6 @@ export function sysctlPath(key: string): string {
   return `/proc/sys/${key.includes("/") ? key : key.replaceAll(".", "/")}`;
 }
 
-/** A NIC's own key (`net.ipv4.conf.NIC.x`, not `all` or `default`): applied when the NIC appears. */
-function nicOfKey(key: string): string | undefined {
-  const parts = key.includes("/") ? key.split("/") : key.split(".");
-  if (parts[0] !== "net" || parts[2] !== "conf" || parts.length !== 5) return undefined;
-  return parts[3] === "all" || parts[3] === "default" ? undefined : parts[3];
-}
-
 export interface LabOptions {
   /** How a ring cable is built: a veth pair, or each end a veth into a bridge (so that a cut only takes carrier away). */
   cables?: "veth" | "bridge";
@@ -193,7 +187,6 @@ export class RingLab {
   private readonly created: string[] = [];
   private readonly agents = new Map<string, KnetAgent>();
   private requests = 0;
-  private pendingNicKeys = new Map<string, [string, string][]>();
   readonly stanzas = new Map<string, Stanza[]>();
   /** Every command the lab ran inside a namespace, for counting. */
   commands = 0;
@@ -224,16 +217,6 @@ export class RingLab {
       this.created.push(this.ns(node.name));
       await mustRun("ip", ["-n", this.ns(node.name), "link", "set", "lo", "up"]);
     }
-    // As at boot: sysctl.d first; a NIC's own keys when the NIC appears (systemd-sysctl's udev rule).
-    for (const node of this.plan.nodes) {
-      const sysctl = parseSysctl(this.rendered.text(`${node.name}/files/etc/sysctl.d/90-homegarden-ring.conf`));
-      const perNic: [string, string][] = [];
-      for (const [key, value] of sysctl) {
-        if (nicOfKey(key) !== undefined) perNic.push([key, value]);
-        else await this.writeSysctl(node.name, key, value);
-      }
-      this.pendingNicKeys.set(node.name, perNic);
-    }
     const bridged = this.options.cables === "bridge" || this.options.management;
     if (bridged) {
       await mustRun("ip", ["netns", "add", this.wires]);
@@ -262,9 +245,15 @@ export class RingLab {
         ]);
       }
     }
+    // Then the sysctl file, as systemd-sysctl applies it at boot with the NICs already there. Each
+    // ring NIC first gets send_redirects=1 set explicitly, as anything before may have left it: the
+    // kernel then no longer copies "default" to it, and only the NIC's own line can turn it off.
+    for (const link of this.plan.links)
+      for (const end of [link.a, link.b])
+        await this.writeSysctl(end.node, `net/ipv4/conf/${end.nic}/send_redirects`, "1");
     for (const node of this.plan.nodes) {
-      for (const [key, value] of this.pendingNicKeys.get(node.name) ?? [])
-        await this.writeSysctl(node.name, key, value);
+      const sysctl = parseSysctl(this.rendered.text(`${node.name}/files/etc/sysctl.d/90-homegarden-ring.conf`));
+      for (const [key, value] of sysctl) await this.writeSysctl(node.name, key, value);
     }
     if (this.options.management) {
       await this.addBridge("mgmt");
