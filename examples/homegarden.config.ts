@@ -6,7 +6,7 @@ import { defineCluster } from "homegarden";
 export default defineCluster({
   name: "homegarden",
   proxmox: { release: 9 },
-  // The versions the generated files target. LINSTOR before 1.32 gets the satellite's LS_KEEP_RES,
+  // The versions the generated files target. LINSTOR before 1.33 gets the satellite's LS_KEEP_RES,
   // as the seed set it.
   versions: { linstor: "1.31", drbd: "9.2", drbdReactor: "1.9", keepalived: "2.3" },
   nodes: [

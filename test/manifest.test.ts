@@ -5,7 +5,8 @@ import { sha256 } from "../src/bundle/checksums.js";
 import { packageRoot } from "../src/paths.js";
 import { tarEntries } from "./support/tarball.js";
 import { verifyTarball } from "../src/review/verify-tarball.js";
-import { exampleWith, writeConfig } from "./support/configs.js";
+import { checkConfig } from "../src/pipeline.js";
+import { exampleWith, lineOf, writeConfig } from "./support/configs.js";
 import { renderConfig, TEST_ENV, TEST_VRRP_PASSWORD } from "./support/render.js";
 import { systemdAnalyzeVerify, tomlParse } from "./support/validators.js";
 
@@ -55,8 +56,12 @@ describe("version contract", () => {
     return renderConfig(file, TEST_ENV);
   }
 
-  test("LINSTOR 1.32 and later: the satellite drop-in drops LS_KEEP_RES", async () => {
-    const rendered = await renderWithVersions('versions: { linstor: "1.32.1" },');
+  test("LINSTOR 1.32.x still gets LS_KEEP_RES (its satellite reads it), 1.33 and later do not", async () => {
+    const stillNeeds = await renderWithVersions('versions: { linstor: "1.32.3" },');
+    expect(stillNeeds.text("pivoine/files/etc/systemd/system/linstor-satellite.service.d/homegarden.conf")).toContain(
+      "Environment=LS_KEEP_RES=linstor_db",
+    );
+    const rendered = await renderWithVersions('versions: { linstor: "1.33.0" },');
     const dropIn = rendered.text("pivoine/files/etc/systemd/system/linstor-satellite.service.d/homegarden.conf");
     expect(dropIn).not.toContain("LS_KEEP_RES");
     const result = systemdAnalyzeVerify({ "linstor-satellite.service.d/homegarden.conf": dropIn });
@@ -72,16 +77,32 @@ describe("version contract", () => {
     expect(JSON.parse(rendered.text("dahlia/MANIFEST.json")).targets).toEqual({ proxmox: 9 });
   });
 
-  test("drbd-reactor before 1.8 gets on-stop-failure, 1.8 and later on-drbd-demote-failure", async () => {
-    const old = await renderWithVersions('versions: { drbdReactor: "1.7.0" },');
-    const oldToml = tomlParse(old.text("pivoine/files/etc/drbd-reactor.d/linstor_db.toml"));
-    expect(oldToml.ok).toBe(true);
-    expect((oldToml.value as any).promoter[0].resources.linstor_db).toMatchObject({ "on-stop-failure": "reboot" });
-    const current = await renderWithVersions('versions: { drbdReactor: "1.8" },');
-    const currentToml = tomlParse(current.text("pivoine/files/etc/drbd-reactor.d/linstor_db.toml"));
-    expect((currentToml.value as any).promoter[0].resources.linstor_db).toMatchObject({
-      "on-drbd-demote-failure": "reboot",
-    });
+  test("every drbd-reactor from 0.5 on gets on-drbd-demote-failure (on-stop-failure is ignored since 0.5.0)", async () => {
+    for (const version of ["0.5", "1.7.0", "1.8"]) {
+      const rendered = await renderWithVersions(`versions: { drbdReactor: "${version}" },`);
+      const toml = tomlParse(rendered.text("pivoine/files/etc/drbd-reactor.d/linstor_db.toml"));
+      expect(toml.ok).toBe(true);
+      const resource = (toml.value as any).promoter[0].resources.linstor_db;
+      expect({ version, resource }).toEqual({
+        version,
+        resource: expect.objectContaining({ "on-drbd-demote-failure": "reboot" }),
+      });
+      expect(resource).not.toHaveProperty("on-stop-failure");
+    }
+  });
+
+  test("drbd-reactor before 0.5 is refused (HG426), pointing at the version", async () => {
+    const source = exampleWith(
+      'versions: { linstor: "1.31", drbd: "9.2", drbdReactor: "1.9", keepalived: "2.3" },',
+      'versions: { drbdReactor: "0.4.4" },',
+    );
+    const { file } = writeConfig(source);
+    const result = await checkConfig(file, { env: TEST_ENV });
+    expect(result.ok).toBe(false);
+    const diagnostics = result.ok ? [] : result.diagnostics;
+    expect(diagnostics.map((d) => [d.code, d.position?.line])).toEqual([
+      ["HG426", lineOf(source, 'drbdReactor: "0.4.4"')],
+    ]);
   });
 });
 

@@ -67,13 +67,20 @@ describe.each(NODES)("real validators accept %s's bundle", (node) => {
     );
   });
 
-  test("systemd-analyze verify accepts the mount unit and the satellite drop-in", async () => {
+  test("systemd-analyze verify accepts the mount unit and the satellite and controller drop-ins", async () => {
     const rendered = await renderConfig();
+    // drbd-reactor's promoter does not watch the controller: systemd restarts it.
+    expect(rendered.text(`${node}/files/etc/systemd/system/linstor-controller.service.d/homegarden.conf`)).toMatch(
+      /^\[Service\]\nRestart=always\nRestartSec=5s\n/m,
+    );
     expectOk(
       systemdAnalyzeVerify({
         "var-lib-linstor.mount": rendered.text(`${node}/files/etc/systemd/system/var-lib-linstor.mount`),
         "linstor-satellite.service.d/homegarden.conf": rendered.text(
           `${node}/files/etc/systemd/system/linstor-satellite.service.d/homegarden.conf`,
+        ),
+        "linstor-controller.service.d/homegarden.conf": rendered.text(
+          `${node}/files/etc/systemd/system/linstor-controller.service.d/homegarden.conf`,
         ),
       }),
     );

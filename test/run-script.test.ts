@@ -245,6 +245,25 @@ describe("run.sh on fake nodes: a whole cluster from scratch", () => {
   });
 });
 
+describe("run.sh on fake nodes: the kernel's own DRBD 8.4", () => {
+  test("modprobe loading DRBD 8.4 stops step 06 with the fix, and the step is not marked done", async () => {
+    const cluster = new FakeCluster(await renderConfig());
+    try {
+      cluster.updateState((s: any) => {
+        s.nodes.pivoine.drbdModuleVersion = "8.4.11";
+      });
+      const result = await cluster.run("pivoine", ["--only", "drbd-module"]);
+      expect(result.code).not.toBe(0);
+      expect(result.output).toContain(
+        "modprobe drbd loaded DRBD 8.4.11, not DRBD 9: install proxmox-headers-$(uname -r) so that drbd-dkms builds for the running kernel",
+      );
+      expect(cluster.isDone("pivoine", "06-drbd-module")).toBe(false);
+    } finally {
+      cluster.cleanup();
+    }
+  });
+});
+
 describe("run.sh on fake nodes: --dry-run", () => {
   let cluster: FakeCluster;
   afterAll(() => cluster?.cleanup());

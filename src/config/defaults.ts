@@ -33,14 +33,18 @@ export function compareVersions(a: string, b: string): number {
   return 0;
 }
 
-/** LINSTOR before 1.32 needs LS_KEEP_RES so the satellite leaves the controller's DRBD resource alone; kept when unknown. */
+/**
+ * LINSTOR before 1.33 needs LS_KEEP_RES so the satellite leaves the controller's DRBD resource alone
+ * (1.32.3's StltEnvParser.java still reads it; CHANGELOG.md 1.33.0-rc.1: "Do not delete known Linstor
+ * drbd res files, LS_KEEP_RES is now obsolete"); kept when the version is unknown.
+ */
 export function needsKeepResource(config: ClusterConfig): boolean {
   const version = config.versions?.linstor;
-  return version === undefined || compareVersions(version, "1.32") < 0;
+  return version === undefined || compareVersions(version, "1.33") < 0;
 }
 
-/** drbd-reactor renamed the promoter's `on-stop-failure` to `on-drbd-demote-failure` in 1.8.0. */
-export function demoteFailureKey(config: ClusterConfig): "on-drbd-demote-failure" | "on-stop-failure" {
-  const version = config.versions?.drbdReactor;
-  return version !== undefined && compareVersions(version, "1.8") < 0 ? "on-stop-failure" : "on-drbd-demote-failure";
-}
+/**
+ * The oldest drbd-reactor whose promoter reads `on-drbd-demote-failure`: 0.5.0 added it and has
+ * ignored `on-stop-failure` since ("deprecated and ignored", src/plugin/promoter.rs at v0.5.0).
+ */
+export const MIN_DRBD_REACTOR = "0.5";

@@ -278,11 +278,11 @@ export interface BenchConfig {
  * `keepalived --version`.
  */
 export interface TargetVersions {
-  /** LINSTOR, e.g. "1.31.0". Before 1.32 the satellite needs LS_KEEP_RES (kept when unknown). */
+  /** LINSTOR, e.g. "1.31.0". Before 1.33 the satellite needs LS_KEEP_RES (kept when unknown). */
   linstor?: string;
   /** DRBD kernel module, e.g. "9.2.15". */
   drbd?: string;
-  /** drbd-reactor, e.g. "1.11.0". Before 1.8 the promoter's demote-failure key is `on-stop-failure`. */
+  /** drbd-reactor, e.g. "1.11.0"; 0.5 or later (its promoter's `on-drbd-demote-failure`). */
   drbdReactor?: string;
   /** keepalived, e.g. "2.2.7". */
   keepalived?: string;

@@ -14,7 +14,13 @@ import {
   usableHosts,
 } from "../plan/address.js";
 import { allocateLinkSubnets, planLinks } from "../plan/ring.js";
-import { DEFAULT_BENCH_NETWORKS, DEFAULT_COROSYNC_LINKS, DEFAULT_RING_PREFIX } from "./defaults.js";
+import {
+  compareVersions,
+  DEFAULT_BENCH_NETWORKS,
+  DEFAULT_COROSYNC_LINKS,
+  DEFAULT_RING_PREFIX,
+  MIN_DRBD_REACTOR,
+} from "./defaults.js";
 import { resolveSecret } from "./secrets.js";
 import { CLUSTER_SHAPE, shapeProblems } from "./shape.js";
 import type { BenchNetwork, ClusterConfig, RingLink, SecretSource } from "./types.js";
@@ -398,6 +404,8 @@ export function validateConfig(input: unknown, context: ValidationContext): Vali
   for (const [tool, version] of Object.entries(config.versions ?? {})) {
     if (typeof version !== "string" || !VERSION.test(version))
       f.add(catalogue.versionInvalid, ["versions", tool], String(version));
+    else if (tool === "drbdReactor" && compareVersions(version, MIN_DRBD_REACTOR) < 0)
+      f.add(catalogue.drbdReactorTooOld, ["versions", tool], version, MIN_DRBD_REACTOR);
   }
   if (!validLinstorName(linstor.storagePool.name))
     f.add(catalogue.linstorNameInvalid, ["linstor", "storagePool", "name"], "storage pool", linstor.storagePool.name);

@@ -360,6 +360,12 @@ export const catalogue = {
     "error",
     (value: string) => `version "${value}" is not a dotted version like "1.31.0"`,
   ),
+  drbdReactorTooOld: entry(
+    "HG426",
+    "error",
+    (version: string, minimum: string) =>
+      `drbd-reactor ${version} is too old: its promoter reads on-drbd-demote-failure from ${minimum} on (and ignores on-stop-failure since then); target ${minimum} or later`,
+  ),
   routerIdInvalid: entry(
     "HG410",
     "error",

@@ -45,6 +45,7 @@ export interface SnippetDir {
 export const SNIPPET_DIRS: readonly SnippetDir[] = [
   { dir: "etc/drbd-reactor.d", pattern: "*.toml" },
   { dir: "etc/systemd/system/linstor-satellite.service.d", pattern: "*.conf" },
+  { dir: "etc/systemd/system/linstor-controller.service.d", pattern: "*.conf" },
 ];
 
 /** Debian major = Proxmox VE major + 4 (LINBIT's `PVERS=$(( VERSION_ID - 4 ))`). */

@@ -7,7 +7,6 @@ import {
   DEFAULT_PROXMOX_RELEASE,
   defaultVrrpPriority,
   needsKeepResource,
-  demoteFailureKey,
 } from "../config/defaults.js";
 import type {
   CorosyncLinkSource,
@@ -93,8 +92,6 @@ export interface ClusterPlan {
       vip: { storage: HostAddress; management?: HostAddress };
       vipManager: "keepalived" | "ocf";
       onDemoteFailure: string;
-      /** The promoter key for that action in the targeted drbd-reactor version. */
-      demoteFailureKey: "on-drbd-demote-failure" | "on-stop-failure";
     };
   };
   keepalived: {
@@ -213,7 +210,6 @@ export function buildPlan(valid: ValidConfig): ClusterPlan {
         vip: { storage: vipStorage, ...(ha.vip.management ? { management: parseHostAddress(ha.vip.management) } : {}) },
         vipManager,
         onDemoteFailure: ha.onDemoteFailure ?? DEFAULT_ON_DEMOTE_FAILURE,
-        demoteFailureKey: demoteFailureKey(config),
       },
     },
     keepalived: {

@@ -49,7 +49,11 @@ export const STEP_DEFINITIONS: readonly StepDefinition[] = [
     scope: "first",
   },
   { id: "controller-disable", title: "Disable the linstor-controller unit (drbd-reactor starts it)", scope: "all" },
-  { id: "controller-mount-unit", title: "Mount unit for /var/lib/linstor", scope: "all" },
+  {
+    id: "controller-mount-unit",
+    title: "Mount unit for /var/lib/linstor, the controller's restart drop-in",
+    scope: "all",
+  },
   {
     id: "controller-db-migrate",
     title: "Move the controller database onto DRBD (once)",

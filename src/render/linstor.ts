@@ -1,4 +1,4 @@
-/** LINSTOR on the node: DRBD module loading, client config, satellite drop-in, controller mount unit. */
+/** LINSTOR on the node: DRBD module loading, client config, satellite and controller drop-ins, controller mount unit. */
 import { MODE_FILE, type Artifact } from "./artifact.js";
 import type { NodeRenderInput } from "./context.js";
 import { headerFor, renderTemplate } from "./engine.js";
@@ -7,6 +7,7 @@ const FILES = [
   "etc/modules-load.d/drbd.conf",
   "etc/linstor/linstor-client.conf",
   "etc/systemd/system/linstor-satellite.service.d/homegarden.conf",
+  "etc/systemd/system/linstor-controller.service.d/homegarden.conf",
   "etc/systemd/system/var-lib-linstor.mount",
 ];
 

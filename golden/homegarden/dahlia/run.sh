@@ -37,7 +37,7 @@ declare -A STEP_TITLES=(
   [09-satellite]='LINSTOR satellite drop-in, enable and start'
   [11-zfs-pool]='Create the mirrored ZFS pool'
   [14-controller-disable]='Disable the linstor-controller unit (drbd-reactor starts it)'
-  [15-controller-mount-unit]='Mount unit for /var/lib/linstor'
+  [15-controller-mount-unit]='Mount unit for /var/lib/linstor, the controller'\''s restart drop-in'
   [17-controller-standby]='Protect the empty /var/lib/linstor mount point'
   [18-drbd-reactor]='drbd-reactor promoter for the controller'
   [19-keepalived]='keepalived VIP that follows the controller'
@@ -455,6 +455,13 @@ step_06_drbd_module() {
     note "DRBD ${version} loaded"
   else
     run modprobe drbd
+    # The kernel's own DRBD 8.4 loads when drbd-dkms built nothing for the running kernel.
+    if [[ $DRY_RUN -eq 0 ]]; then
+      local loaded=""
+      [[ -r "${SYSFS}/module/drbd/version" ]] && loaded=$(<"${SYSFS}/module/drbd/version")
+      [[ "$loaded" == 9.* ]] || die "modprobe drbd loaded DRBD ${loaded:-of no known version}, not DRBD 9: install proxmox-headers-\$(uname -r) so that drbd-dkms builds for the running kernel, reboot, then rerun"
+      note "DRBD ${loaded} loaded"
+    fi
   fi
 }
 
@@ -495,10 +502,14 @@ step_14_controller_disable() {
   fi
 }
 
-# 15-controller-mount-unit: Mount unit for /var/lib/linstor
+# 15-controller-mount-unit: Mount unit for /var/lib/linstor, the controller's restart drop-in
 step_15_controller_mount_unit() {
+  local changed=0
   install_file etc/systemd/system/var-lib-linstor.mount 0644
-  if [[ $FILE_CHANGED -eq 1 ]]; then
+  changed=$FILE_CHANGED
+  # Restart=always for the controller: drbd-reactor's promoter does not watch the service.
+  install_file etc/systemd/system/linstor-controller.service.d/homegarden.conf 0644
+  if [[ $FILE_CHANGED -eq 1 || $changed -eq 1 ]]; then
     run systemctl daemon-reload
   fi
 }
@@ -900,7 +911,7 @@ verify_pve_storage() {
 # Drift check: every file the bundle installs (files/, with the modes of MANIFEST.json) against the
 # node under --root; in the snippet directories also files the bundle does not install. Reads only.
 # Directory and the file names its reader loads.
-readonly SNIPPET_DIRS=(etc/drbd-reactor.d '*.toml' etc/systemd/system/linstor-satellite.service.d '*.conf')
+readonly SNIPPET_DIRS=(etc/drbd-reactor.d '*.toml' etc/systemd/system/linstor-satellite.service.d '*.conf' etc/systemd/system/linstor-controller.service.d '*.conf')
 readonly MANIFEST_FILES='
 import json, sys
 with open(sys.argv[1]) as f:

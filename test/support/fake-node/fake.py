@@ -164,8 +164,9 @@ def fake_modprobe(state):
         raise Fail(1, f"unexpected modprobe {' '.join(ARGV)}")
     sysfs = os.environ["HOMEGARDEN_SYSFS"]
     os.makedirs(os.path.join(sysfs, "module", "drbd"), exist_ok=True)
+    # drbdModuleVersion: what modprobe loads (e.g. the kernel's own 8.4 when dkms built nothing).
     with open(os.path.join(sysfs, "module", "drbd", "version"), "w") as f:
-        f.write("9.2.12\n")
+        f.write(node_state(state).get("drbdModuleVersion", "9.2.12") + "\n")
     node_state(state)["drbdLoaded"] = True
     return 0, True
 
