@@ -4,7 +4,7 @@
  * controller-database migration's refusals, cross-node waits, and RUNBOOK.md's step table.
  */
 import { spawnSync } from "node:child_process";
-import { readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { FakeCluster, isolatedNetwork, mutations, type FakeCall, type RunResult } from "./support/fake-node.js";
 import { renderConfig, type Rendered } from "./support/render.js";
@@ -43,6 +43,8 @@ const LEFT_OUT: Record<string, string> = {
   "systemctl enable drbd-reactor.service": "enabled by its package",
   "systemctl enable keepalived.service": "enabled by its package",
   "systemctl start keepalived.service": "started by its package, restarted once its configuration is in place",
+  "chattr +i":
+    "dropped, as LINBIT's guide and Ansible role dropped it: the controller is stopped and disabled off the DRBD mount",
 };
 /** Seed commands run at a different moment on purpose. */
 const MOVED: Record<string, string> = {
@@ -99,8 +101,8 @@ describe("run.sh on fake nodes: a whole cluster from scratch", () => {
       expect(state.nodes[name].units["linstor-controller.service"].enabled).toBe(false);
       expect(state.nodes[name].units["drbd-reactor.service"]).toEqual({ enabled: true, active: true });
       expect(state.nodes[name].units["keepalived.service"]).toEqual({ enabled: true, active: true });
-      expect(state.nodes[name].attrs["/var/lib/linstor"]).toBe("i");
-      expect(state.nodes[name].attrs["/var/lib/linstor (mounted filesystem root)"]).toBeUndefined();
+      // No chattr +i (LINBIT dropped it): nothing is immutable.
+      expect(state.nodes[name].attrs).toEqual({});
     }
     expect(state.linstor.resourceGroups["res-gr_pve"]).toMatchObject({
       volumeGroups: [0],
@@ -166,7 +168,6 @@ describe("run.sh on fake nodes: a whole cluster from scratch", () => {
           "linstor resource-group drbd-options",
           "linstor resource-group spawn-resources",
           "mv /var/lib/linstor",
-          "chattr +i",
           "drbdadm primary",
           "mkfs.ext4",
           "systemctl start var-lib-linstor.mount",
@@ -176,7 +177,7 @@ describe("run.sh on fake nodes: a whole cluster from scratch", () => {
       );
     } else {
       expect(compared).toEqual(
-        expect.arrayContaining(["systemctl disable linstor-controller.service", "chattr +i", "apt install keepalived"]),
+        expect.arrayContaining(["systemctl disable linstor-controller.service", "apt install keepalived"]),
       );
     }
   });
@@ -245,6 +246,36 @@ describe("run.sh on fake nodes: a whole cluster from scratch", () => {
   });
 });
 
+describe("run.sh on fake nodes: the controller database is never copied over twice", () => {
+  test("interrupted after the copy, while the controller ran from DRBD and changed it: the rerun keeps it", async () => {
+    const cluster = new FakeCluster(await renderConfig());
+    try {
+      expectFinished(await cluster.runAll());
+      const stateDir = join(cluster.root("pivoine"), "var/lib/homegarden/pivoine");
+      const database = join(cluster.root("pivoine"), "var/lib/linstor/linstordb.mv.db");
+      // As if step 16 had stopped right after the copy, and the controller then ran from DRBD,
+      // recorded new resources, and stopped.
+      rmSync(join(stateDir, "16-controller-db-migrate.done"));
+      writeFileSync(join(stateDir, "controller-db-migrate.started"), "");
+      writeFileSync(join(stateDir, "controller-db-migrate.copied"), "");
+      writeFileSync(database, "the cluster's database, with every resource created since\n");
+      cluster.updateState((s: any) => {
+        s.nodes.pivoine.units["linstor-controller.service"].active = false;
+      });
+      const since = cluster.mark();
+      const result = await cluster.run("pivoine", ["--only", "16"]);
+      expect(result.code).toBe(0);
+      expect(result.output).toContain("the database was copied onto DRBD before: finishing without copying it again");
+      expect(readFileSync(database, "utf8")).toBe("the cluster's database, with every resource created since\n");
+      const changes = mutations(cluster.callsSince(since));
+      expect(changes).toEqual(["systemctl start linstor-controller.service"]);
+      expect(existsSync(join(stateDir, "controller-db-migrate.copied"))).toBe(false);
+    } finally {
+      cluster.cleanup();
+    }
+  });
+});
+
 describe("run.sh on fake nodes: the kernel's own DRBD 8.4", () => {
   test("modprobe loading DRBD 8.4 stops step 06 with the fix, and the step is not marked done", async () => {
     const cluster = new FakeCluster(await renderConfig());
@@ -308,7 +339,12 @@ describe("run.sh on fake nodes: a wait that runs out", () => {
 
 /** A failure injected at step k of one node; the operator reruns that node; all must end as without it. */
 const FAILURES: { node: string; prefix: string; step: string }[] = [
+  // Every point of the controller database's move onto DRBD.
+  { node: "pivoine", prefix: "mv", step: "16-controller-db-migrate" },
+  { node: "pivoine", prefix: "drbdadm primary", step: "16-controller-db-migrate" },
   { node: "pivoine", prefix: "mkfs.ext4", step: "16-controller-db-migrate" },
+  { node: "pivoine", prefix: "systemctl start var-lib-linstor.mount", step: "16-controller-db-migrate" },
+  { node: "pivoine", prefix: "cp", step: "16-controller-db-migrate" },
   { node: "petunia", prefix: "zpool create", step: "11-zfs-pool" },
 ];
 

@@ -53,7 +53,6 @@ describe("seed procedure coverage", () => {
       /run systemctl disable linstor-controller\.service/,
       /install_file etc\/systemd\/system\/var-lib-linstor\.mount 0644/,
       /run mv "\$db" "\$orig"/,
-      /run chattr \+i "\$db"/,
       /run drbdadm primary "\$DB_RESOURCE"/,
       /run mkfs\.ext4 -b 4096 "\$device"/,
       /run systemctl start var-lib-linstor\.mount/,
@@ -70,10 +69,11 @@ describe("seed procedure coverage", () => {
     expect(order).toEqual([...order].sort((a, b) => a - b));
   });
 
-  test.each(OTHERS)("%s joins the cluster, protects the mount point and never creates LINSTOR objects", (node) => {
+  test.each(OTHERS)("%s joins the cluster, empties the mount point and never creates LINSTOR objects", (node) => {
     const text = run(r, node);
     expect(text).toMatch(/run pvecm add 10\.100\.3\.101 --link0 \S+ --link1 \S+/);
-    expect(text).toMatch(/run chattr \+i "\$db"/);
+    expect(text).toMatch(/run mv "\$db" "\$stale"/);
+    expect(text).not.toMatch(/chattr/);
     expect(text).not.toMatch(/linstor_cli (node|storage-pool|resource-group) create/);
     expect(text).not.toMatch(/mkfs/);
     expect(text).toMatch(/run systemctl disable linstor-controller\.service/);

@@ -378,13 +378,6 @@ install_bundle_debs() {
   run env DEBIAN_FRONTEND=noninteractive apt-get install -y "${offline[@]}" "${debs[@]}"
 }
 
-# True when PATH has the immutable attribute (chattr +i).
-is_immutable() {
-  local attrs
-  attrs=$(lsattr -d "$1" 2>/dev/null) || return 1
-  [[ "${attrs%% *}" == *i* ]]
-}
-
 # Kernel state. HOMEGARDEN_SYSFS exists for the tests' fake kernel; on a node it is unset.
 readonly SYSFS=${HOMEGARDEN_SYSFS:-/sys}
 
@@ -527,10 +520,15 @@ step_17_controller_standby() {
   if systemctl is-active --quiet linstor-controller.service; then
     run systemctl stop linstor-controller.service
   fi
-  [[ -d "$db" ]] || run mkdir -p "$db"
-  if ! is_immutable "$db"; then
-    run chattr +i "$db"
+  # What the package's controller left in the local folder is not the cluster's database: moved
+  # aside (kept, never deleted), so that the mount point is empty.
+  if [[ -d "$db" && -n "$(ls -A "$db" 2>/dev/null)" ]]; then
+    local stale
+    stale=$(target /var/lib/linstor.standby-local)
+    [[ -e "$stale" ]] && die "$db holds files and $stale exists too: move one of them away, then rerun"
+    run mv "$db" "$stale"
   fi
+  [[ -d "$db" ]] || run mkdir -p "$db"
 }
 
 # 18-drbd-reactor: drbd-reactor promoter for the controller

@@ -386,13 +386,6 @@ install_bundle_debs() {
   run env DEBIAN_FRONTEND=noninteractive apt-get install -y "${offline[@]}" "${debs[@]}"
 }
 
-# True when PATH has the immutable attribute (chattr +i).
-is_immutable() {
-  local attrs
-  attrs=$(lsattr -d "$1" 2>/dev/null) || return 1
-  [[ "${attrs%% *}" == *i* ]]
-}
-
 # Kernel state. HOMEGARDEN_SYSFS exists for the tests' fake kernel; on a node it is unset.
 readonly SYSFS=${HOMEGARDEN_SYSFS:-/sys}
 
@@ -614,56 +607,74 @@ step_15_controller_mount_unit() {
 
 # 16-controller-db-migrate: Move the controller database onto DRBD (once)
 step_16_controller_db_migrate() {
-  local db orig started device
+  local db orig started formatted copied device
   device=/dev/drbd/by-res/linstor_db/0
   db=$(target /var/lib/linstor)
   orig=$(target /var/lib/linstor.orig)
+  # Markers of a migration under way: begun, DRBD device formatted by it, database copied onto it.
   started="${STATE_DIR}/controller-db-migrate.started"
+  formatted="${STATE_DIR}/controller-db-migrate.formatted"
+  copied="${STATE_DIR}/controller-db-migrate.copied"
   if is_done 16-controller-db-migrate; then
     note "the controller database was moved onto DRBD before; it is never moved twice"
     return 0
   fi
-  if [[ ! -e "$started" ]]; then
-    if mountpoint -q "$db"; then
-      die "$db is already a mount point: the database was moved before; refusing to migrate again"
+  if [[ ! -e "$copied" ]]; then
+    if [[ ! -e "$started" ]]; then
+      if mountpoint -q "$db"; then
+        die "$db is already a mount point: the database was moved before; refusing to migrate again"
+      fi
+      if blkid -p "$device" >/dev/null 2>&1; then
+        die "$device already holds a filesystem: refusing to format it (the migration ran before?)"
+      fi
+      local packages_step=05-packages
+      [[ -d "$db" ]] || die "$db does not exist: is linstor-controller installed (step ${packages_step})?"
     fi
+    wait_for 'linstor_db UpToDate on pivoine (its initial sync)' pivoine 13-resource-groups db_up_to_date
+    # From here on a rerun resumes the migration instead of refusing it.
+    [[ $DRY_RUN -eq 1 ]] || : >"$started"
+    # The bootstrap controller, on the local disk, stops; never one that runs from the DRBD mount.
+    if systemctl is-active --quiet linstor-controller.service && ! mountpoint -q "$db"; then
+      run systemctl stop linstor-controller.service
+    fi
+    if [[ ! -e "$orig" ]]; then
+      run mv "$db" "$orig"
+      run mkdir "$db"
+    elif [[ ! -d "$db" ]]; then
+      run mkdir "$db"
+    fi
+    if [[ "$(drbdadm role "$DB_RESOURCE" 2>/dev/null)" != Primary* ]]; then
+      run drbdadm primary "$DB_RESOURCE"
+    fi
+    # Only now, Primary, can the device be read: a Secondary's read-only open is refused while a
+    # peer is Primary, so the look before could miss a filesystem another migration made.
     if blkid -p "$device" >/dev/null 2>&1; then
-      die "$device already holds a filesystem: refusing to format it (the migration ran before?)"
+      [[ -e "$formatted" || $DRY_RUN -eq 1 ]] || die "$device holds a filesystem this migration did not make: refusing to copy the local database over it"
+    else
+      run mkfs.ext4 -b 4096 "$device"
+      [[ $DRY_RUN -eq 1 ]] || : >"$formatted"
     fi
-    local packages_step=05-packages
-    [[ -d "$db" ]] || die "$db does not exist: is linstor-controller installed (step ${packages_step})?"
+    if ! mountpoint -q "$db"; then
+      run systemctl start var-lib-linstor.mount
+    fi
+    run cp -a "${orig}/." "${db}/"
+    run sync
+    [[ $DRY_RUN -eq 1 ]] || : >"$copied"
+  else
+    # The database lives on DRBD now and the controller may have changed it: it is never copied
+    # again, and a controller running from the DRBD mount is never stopped.
+    note "the database was copied onto DRBD before: finishing without copying it again"
+    if ! mountpoint -q "$db"; then
+      if [[ "$(drbdadm role "$DB_RESOURCE" 2>/dev/null)" != Primary* ]]; then
+        run drbdadm primary "$DB_RESOURCE"
+      fi
+      run systemctl start var-lib-linstor.mount
+    fi
   fi
-  wait_for 'linstor_db UpToDate on pivoine (its initial sync)' pivoine 13-resource-groups db_up_to_date
-  # From here on a rerun resumes the migration instead of refusing it.
-  [[ $DRY_RUN -eq 1 ]] || : >"$started"
-  if systemctl is-active --quiet linstor-controller.service; then
-    run systemctl stop linstor-controller.service
-  fi
-  if [[ ! -e "$orig" ]]; then
-    run mv "$db" "$orig"
-    run mkdir "$db"
-  elif [[ ! -d "$db" ]]; then
-    run mkdir "$db"
-  fi
-  # Immutable while unmounted: nothing can write a stray database into the empty mount point.
-  # (Never once mounted: that would be the new filesystem's root.)
-  if ! mountpoint -q "$db" && ! is_immutable "$db"; then
-    run chattr +i "$db"
-  fi
-  if [[ "$(drbdadm role "$DB_RESOURCE" 2>/dev/null)" != Primary* ]]; then
-    run drbdadm primary "$DB_RESOURCE"
-  fi
-  if ! blkid -p "$device" >/dev/null 2>&1; then
-    run mkfs.ext4 -b 4096 "$device"
-  fi
-  if ! mountpoint -q "$db"; then
-    run systemctl start var-lib-linstor.mount
-  fi
-  run cp -a "${orig}/." "${db}/"
   if ! systemctl is-active --quiet linstor-controller.service; then
     run systemctl start linstor-controller.service
   fi
-  [[ $DRY_RUN -eq 1 ]] || rm -f "$started"
+  [[ $DRY_RUN -eq 1 ]] || rm -f "$started" "$formatted" "$copied"
 }
 
 # 18-drbd-reactor: drbd-reactor promoter for the controller

@@ -104,13 +104,15 @@ def fake_systemctl(state):
     for u in units:
         s = unit(state, u, create=verb != "try-restart" or unit(state, u)["active"])
         if verb in ("start", "restart") or (verb == "try-restart" and s["active"]):
-            if u == DB_MOUNT_UNIT:
+            if u == DB_MOUNT_UNIT and not s["active"]:
                 mount_db(state)
             s["active"] = True
         elif verb == "reload":
             if not s["active"]:
                 raise Fail(1, f"Job for {u} failed: unit is not active")
         elif verb == "stop":
+            if u == DB_MOUNT_UNIT and s["active"]:
+                unmount_db()
             s["active"] = False
         elif verb == "enable":
             s["enabled"] = True
@@ -121,12 +123,33 @@ def fake_systemctl(state):
     return 0, True
 
 
+# The DRBD filesystem's files, replicated: one folder for the cluster, in the fake's state. Mounting
+# moves it over /var/lib/linstor (the local folder moves under it, as a mount hides it); unmounting
+# moves both back.
+def drbd_fs_dir():
+    return os.path.join(STATE_DIR, "drbd-fs", "linstor_db")
+
+
+def hidden_local_dir():
+    return os.path.join(ROOT, ".fake-under-mount", "var-lib-linstor")
+
+
 def mount_db(state):
     me = node_state(state)
     if me["drbdRole"] != "Primary":
         raise Fail(1, "mount: /var/lib/linstor: wrong fs type... (DRBD device is Secondary)")
     if not state.get("linstor", {}).get("filesystems", {}).get("linstor_db"):
         raise Fail(1, "mount: /var/lib/linstor: wrong fs type, bad option, bad superblock")
+    if not os.path.isdir(db_path()):
+        raise Fail(32, "mount: /var/lib/linstor: mount point does not exist.")
+    os.makedirs(os.path.dirname(hidden_local_dir()), exist_ok=True)
+    os.rename(db_path(), hidden_local_dir())
+    os.rename(drbd_fs_dir(), db_path())
+
+
+def unmount_db():
+    os.rename(db_path(), drbd_fs_dir())
+    os.rename(hidden_local_dir(), db_path())
 
 
 def fake_apt_get(state):
@@ -417,6 +440,9 @@ def fake_mkfs_ext4(state):
     if node_state(state)["drbdRole"] != "Primary":
         raise Fail(1, f"{device}: Wrong medium type while trying to determine filesystem size (DRBD Secondary)")
     state.setdefault("linstor", {}).setdefault("filesystems", {})[resource] = "ext4"
+    # A new, empty filesystem.
+    shutil.rmtree(drbd_fs_dir(), ignore_errors=True)
+    os.makedirs(os.path.join(drbd_fs_dir(), "lost+found"))
     return 0, True
 
 
