@@ -19,7 +19,7 @@ import type { ClusterPlan } from "../src/plan/plan.js";
 import { writeConfig } from "./support/configs.js";
 import { renderConfig, type Rendered } from "./support/render.js";
 import { ringConfigSource } from "./support/ring-configs.js";
-import { cleanupStaleRingLabs, run } from "./support/ring-lab.js";
+import { addBridge, cleanupStaleRingLabs, mustRun, plugIn, run } from "./support/ring-lab.js";
 import { haveCommand, haveRoot } from "./support/validators.js";
 
 const CAN_RUN = haveRoot() && haveCommand("ip") && haveCommand("keepalived");
@@ -27,12 +27,6 @@ if (!CAN_RUN) console.warn("NOT ROOT (or no keepalived): the VIP failover proof 
 const rootTest = CAN_RUN ? test : test.skip;
 
 const TRACK_SCRIPT = 'script "/usr/local/bin/check_linstor.sh"';
-
-async function mustRun(command: string, args: string[]): Promise<string> {
-  const result = await run(command, args);
-  if (result.code !== 0) throw new Error(`${command} ${args.join(" ")} exited ${result.code}: ${result.output}`);
-  return result.output;
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -62,30 +56,14 @@ class VipLab {
     chmodSync(this.dir, 0o755);
     await mustRun("ip", ["netns", "add", this.wires]);
     this.created.push(this.wires);
-    await mustRun("ip", ["-n", this.wires, "link", "add", "storage", "type", "bridge"]);
-    await mustRun("ip", ["-n", this.wires, "link", "set", "storage", "up"]);
+    await addBridge(this.wires, "storage");
     for (const node of this.plan.nodes) {
       const ns = this.ns(node.index);
       await mustRun("ip", ["netns", "add", ns]);
       this.created.push(ns);
       await mustRun("ip", ["-n", ns, "link", "set", "lo", "up"]);
       const port = `s${node.index}`;
-      await mustRun("ip", [
-        "-n",
-        ns,
-        "link",
-        "add",
-        node.storage.iface,
-        "type",
-        "veth",
-        "peer",
-        "name",
-        port,
-        "netns",
-        this.wires,
-      ]);
-      await mustRun("ip", ["-n", this.wires, "link", "set", port, "master", "storage"]);
-      await mustRun("ip", ["-n", this.wires, "link", "set", port, "up"]);
+      await plugIn(ns, node.storage.iface, this.wires, port, "storage");
       await mustRun("ip", ["-n", ns, "addr", "add", node.storage.cidr, "dev", node.storage.iface]);
       await mustRun("ip", ["-n", ns, "link", "set", node.storage.iface, "up"]);
       const check = join(this.dir, `check-${node.name}.sh`);

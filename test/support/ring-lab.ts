@@ -40,7 +40,7 @@ export async function run(command: string, args: string[]): Promise<RunResult> {
   }
 }
 
-async function mustRun(command: string, args: string[]): Promise<string> {
+export async function mustRun(command: string, args: string[]): Promise<string> {
   const result = await run(command, args);
   if (result.code !== 0) throw new Error(`${command} ${args.join(" ")} exited ${result.code}: ${result.output}`);
   return result.output;
@@ -97,6 +97,25 @@ export function parseSysctl(text: string): [string, string][] {
       if (!match) throw new Error(`not a sysctl line: ${l}`);
       return [match[1], match[2]];
     });
+}
+
+/** A bridge `name`, up, in namespace `ns` (a switch, or a cable that can lose carrier). */
+export async function addBridge(ns: string, name: string): Promise<void> {
+  await mustRun("ip", ["-n", ns, "link", "add", name, "type", "bridge"]);
+  await mustRun("ip", ["-n", ns, "link", "set", name, "up"]);
+}
+
+/** A veth from `nic` in namespace `nodeNs` to `port` on `bridge` in namespace `wiresNs` (the port up). */
+export async function plugIn(
+  nodeNs: string,
+  nic: string,
+  wiresNs: string,
+  port: string,
+  bridge: string,
+): Promise<void> {
+  await mustRun("ip", ["-n", nodeNs, "link", "add", nic, "type", "veth", "peer", "name", port, "netns", wiresNs]);
+  await mustRun("ip", ["-n", wiresNs, "link", "set", port, "master", bridge]);
+  await mustRun("ip", ["-n", wiresNs, "link", "set", port, "up"]);
 }
 
 let labCounter = 0;
@@ -297,28 +316,11 @@ export class RingLab {
   }
 
   private async addBridge(name: string): Promise<void> {
-    await mustRun("ip", ["-n", this.wires, "link", "add", name, "type", "bridge"]);
-    await mustRun("ip", ["-n", this.wires, "link", "set", name, "up"]);
+    await addBridge(this.wires, name);
   }
 
-  /** A veth from `nic` in the node's namespace to `port` on `bridge` in the wires namespace (port up). */
   private async plugIn(node: string, nic: string, port: string, bridge: string): Promise<void> {
-    await mustRun("ip", [
-      "-n",
-      this.ns(node),
-      "link",
-      "add",
-      nic,
-      "type",
-      "veth",
-      "peer",
-      "name",
-      port,
-      "netns",
-      this.wires,
-    ]);
-    await mustRun("ip", ["-n", this.wires, "link", "set", port, "master", bridge]);
-    await mustRun("ip", ["-n", this.wires, "link", "set", port, "up"]);
+    await plugIn(this.ns(node), nic, this.wires, port, bridge);
   }
 
   /** Takes the carrier away from bridge ports (as a pulled cable or a dead switch port does); the NICs stay up. */
