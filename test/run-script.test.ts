@@ -7,6 +7,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { FakeCluster, isolatedNetwork, mutations, type FakeCall, type RunResult } from "./support/fake-node.js";
+import { exampleWith, writeConfig } from "./support/configs.js";
 import { renderConfig, type Rendered } from "./support/render.js";
 import { appliesTo, firstOccurrences, seedCommands, signature } from "./support/seed-order.js";
 
@@ -270,6 +271,24 @@ describe("run.sh on fake nodes: the controller database is never copied over twi
       const changes = mutations(cluster.callsSince(since));
       expect(changes).toEqual(["systemctl start linstor-controller.service"]);
       expect(existsSync(join(stateDir, "controller-db-migrate.copied"))).toBe(false);
+    } finally {
+      cluster.cleanup();
+    }
+  });
+});
+
+describe("run.sh on fake nodes: a cluster without monitoring", () => {
+  test("has no exporter step, and every node finishes", async () => {
+    const { file } = writeConfig(
+      exampleWith('  monitoring: { prometheus: { listen: "0.0.0.0:9942", enums: true } },\n', ""),
+    );
+    const rendered = await renderConfig(file);
+    expect(rendered.check.plan.steps.map((s) => s.id)).not.toContainEqual(expect.stringMatching(/prometheus/));
+    const cluster = new FakeCluster(rendered);
+    try {
+      const results = await cluster.runAll();
+      expectFinished(results);
+      for (const r of results) expect(r.output).not.toContain("prometheus");
     } finally {
       cluster.cleanup();
     }

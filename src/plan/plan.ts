@@ -236,6 +236,6 @@ export function buildPlan(valid: ValidConfig): ClusterPlan {
       vendoredDebs: (valid.debs ?? []).map((d) => d.name),
     },
     bench,
-    steps: planSteps(vipManager),
+    steps: planSteps({ keepalived: vipManager === "keepalived", prometheus: prometheus !== undefined }),
   };
 }

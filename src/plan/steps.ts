@@ -11,8 +11,14 @@ export interface StepDefinition {
   scope: StepScope;
   /** What the step waits for before acting, shown in the runbook; empty when it waits for nothing. */
   waitsFor?: string;
-  /** Only present when the VIP is managed this way. */
-  onlyWith?: "keepalived";
+  /** Only present when the cluster has this: the VIP managed by keepalived, a Prometheus exporter. */
+  onlyWith?: keyof StepFeatures;
+}
+
+/** What a cluster has that some steps exist for. */
+export interface StepFeatures {
+  keepalived: boolean;
+  prometheus: boolean;
 }
 
 export const STEP_DEFINITIONS: readonly StepDefinition[] = [
@@ -79,7 +85,7 @@ export const STEP_DEFINITIONS: readonly StepDefinition[] = [
     scope: "all",
     waitsFor: "pmxcfs quorate (pvecm status); others: the drbd entry in /etc/pve/storage.cfg",
   },
-  { id: "prometheus", title: "drbd-reactor Prometheus exporter", scope: "all" },
+  { id: "prometheus", title: "drbd-reactor Prometheus exporter", scope: "all", onlyWith: "prometheus" },
 ];
 
 export interface PlannedStep {
@@ -96,8 +102,8 @@ export function stepAppliesTo(step: Pick<StepDefinition, "scope">, isFirst: bool
 }
 
 /** The cluster-wide ordered steps, numbered; node bundles pick theirs by scope. */
-export function planSteps(vipManager: "keepalived" | "ocf"): PlannedStep[] {
-  return STEP_DEFINITIONS.filter((s) => s.onlyWith === undefined || s.onlyWith === vipManager).map((s, i) => ({
+export function planSteps(features: StepFeatures): PlannedStep[] {
+  return STEP_DEFINITIONS.filter((s) => s.onlyWith === undefined || features[s.onlyWith]).map((s, i) => ({
     id: `${String(i + 1).padStart(2, "0")}-${s.id}`,
     title: s.title,
     scope: s.scope,
