@@ -15,6 +15,8 @@ import { timed, timedAsync } from "./timings.js";
 
 export interface CheckOptions {
   env?: NodeJS.ProcessEnv;
+  /** False for commands that need no secret value (check, plan): an absent secret is only a warning. */
+  secretsRequired?: boolean;
   cwd?: string;
   /** Warnings count as errors. */
   strict?: boolean;
@@ -32,7 +34,11 @@ export async function checkConfig(configPath: string, options: CheckOptions = {}
   if (!loaded.ok) return { ok: false, diagnostics: loaded.diagnostics, sourceText: loaded.sourceText };
   const module = loaded.module;
   const result = timed("validate", () =>
-    validateConfig(module.value, { configFile: module.absolutePath, env: options.env ?? process.env }),
+    validateConfig(module.value, {
+      configFile: module.absolutePath,
+      env: options.env ?? process.env,
+      ...(options.secretsRequired === undefined ? {} : { secretsRequired: options.secretsRequired }),
+    }),
   );
   const place = (d: Diagnostic): Diagnostic => (d.position || !d.path ? d : { ...d, position: module.locate(d.path) });
   if (!result.ok) return { ok: false, diagnostics: result.diagnostics.map(place), sourceText: module.sourceText };

@@ -6,6 +6,8 @@
  */
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 
+export const NO_SUCH_FILE = "no such file";
+
 export type RegularFileResult = { ok: true; content: Buffer } | { ok: false; why: string };
 
 /** What a non-regular file is, in words. */
@@ -21,7 +23,7 @@ function kindOf(stats: import("node:fs").Stats): string {
 function openProblem(code: string | undefined): string {
   switch (code) {
     case "ENOENT":
-      return "no such file";
+      return NO_SUCH_FILE;
     case "EACCES":
     case "EPERM":
       return "cannot be read (permission denied)";

@@ -1,11 +1,11 @@
 /** Diagnostic format (text and --json), warnings vs --strict, and where secrets may appear. */
 import { printable, catalogue } from "../src/diagnostics/catalogue.js";
 import { formatDiagnostic } from "../src/diagnostics/diagnostic.js";
-import { writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { cli } from "./support/cli.js";
 import { MODE_SECRET } from "../src/render/artifact.js";
-import { exampleWith, lineOf, writeConfig } from "./support/configs.js";
+import { EXAMPLE_SOURCE, exampleWith, lineOf, writeConfig } from "./support/configs.js";
 import { renderConfig, TEST_VRRP_PASSWORD, tempDir } from "./support/render.js";
 
 describe("diagnostic text", () => {
@@ -117,11 +117,28 @@ describe("secrets", () => {
     expect(result.code).toBe(0);
   });
 
-  test("a missing file secret names the file, not a value", async () => {
+  test("a missing file secret names the file, not a value: render refuses (HG412)", async () => {
     const source = exampleWith('password: { env: "HOMEGARDEN_VRRP_PASSWORD" }', 'password: { file: "nope.secret" }');
     const { dir, file } = writeConfig(source);
-    const result = await cli(["check", file], dir, {});
-    expect(result.code).toBe(1);
+    const result = await cli(["render", file, "-o", "out"], dir, {});
+    expect(result.code).toBe(2);
     expect(result.stderr).toContain("error HG412 secret not available: file nope.secret: no such file");
+    expect(existsSync(join(dir, "out"))).toBe(false);
+  });
+
+  test("check and plan need no secret: an absent one is a warning (HG427), so a CI gate needs none", async () => {
+    const { dir, file } = writeConfig(EXAMPLE_SOURCE);
+    for (const args of [
+      ["check", file],
+      ["plan", file],
+    ]) {
+      const result = await cli(args, dir, {});
+      expect({ args: args[0], code: result.code }).toEqual({ args: args[0], code: 0 });
+      expect(result.stderr).toContain(
+        "warning HG427 secret not available here: environment variable HOMEGARDEN_VRRP_PASSWORD is not set; render needs it",
+      );
+    }
+    const strict = await cli(["check", "--strict", file], dir, {});
+    expect(strict.code).toBe(1);
   });
 });

@@ -36,13 +36,20 @@ export async function loadForCommand(
   config: string | undefined,
   strict: boolean,
   json = false,
+  secretsRequired = true,
 ): Promise<CheckResult & { configPath: string }> {
   const found = findConfig(config, io.cwd);
   if (found.isExample) {
     io.stderr("homegarden: no homegarden.config.ts here: using the built-in example (examples/homegarden.config.ts)\n");
   }
   const cache = typecheckCacheFromEnv(io.env);
-  const result = await checkConfig(found.path, { env: io.env, cwd: io.cwd, strict, ...(cache ? { cache } : {}) });
+  const result = await checkConfig(found.path, {
+    env: io.env,
+    cwd: io.cwd,
+    strict,
+    secretsRequired,
+    ...(cache ? { cache } : {}),
+  });
   if (!json) {
     if (!result.ok) printDiagnostics(io, result.diagnostics, result.sourceText);
     else printDiagnostics(io, result.warnings, result.module.sourceText);

@@ -53,6 +53,11 @@ export interface ValidationContext {
   /** Absolute path of the config module (secrets and vendored files are relative to it). */
   configFile: string;
   env?: NodeJS.ProcessEnv;
+  /**
+   * False for what needs no secret value (check, plan): a secret that is not there (variable
+   * unset, file absent) is then a warning, so that a CI gate needs no secret. Default true.
+   */
+  secretsRequired?: boolean;
 }
 
 export type ValidationResult =
@@ -581,7 +586,8 @@ function checkSecret(
   }
   const result = resolveSecret(source, context.configFile, context.env);
   if (!result.ok) {
-    f.add(catalogue.secretMissing, path, result.why);
+    if (result.absent && context.secretsRequired === false) f.add(catalogue.secretAbsentHere, path, result.why);
+    else f.add(catalogue.secretMissing, path, result.why);
     return undefined;
   }
   return result.value;

@@ -373,6 +373,11 @@ export const catalogue = {
   ),
   priorityInvalid: entry("HG411", "error", (p: number) => `vrrpPriority ${p} must be a whole number from 1 to 254`),
   secretMissing: entry("HG412", "error", (where: string) => `secret not available: ${where}`),
+  secretAbsentHere: entry(
+    "HG427",
+    "warning",
+    (where: string) => `secret not available here: ${where}; render needs it, this command goes on without it`,
+  ),
   passwordInvalid: entry(
     "HG413",
     "error",

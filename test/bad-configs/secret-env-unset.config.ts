@@ -1,5 +1,5 @@
-// Bad config: the password variable is not set.
-// expect: HG412 error
+// Bad config: the password variable is not set (check goes on with a warning; render refuses, HG412).
+// expect: HG427 warning
 import { defineCluster } from "homegarden";
 
 export default defineCluster({
@@ -62,7 +62,7 @@ export default defineCluster({
   keepalived: {
     virtualRouterId: 51,
     // At most 8 characters: keepalived ignores the rest.
-    password: { env: "HOMEGARDEN_VRRP_PASSWORD_UNSET" }, // <- HG412
+    password: { env: "HOMEGARDEN_VRRP_PASSWORD_UNSET" }, // <- HG427
   },
   pveStorage: { id: "linstor", content: ["images", "rootdir"], resourceGroup: "res-gr_pve" },
   monitoring: { prometheus: { listen: "0.0.0.0:9942", enums: true } },

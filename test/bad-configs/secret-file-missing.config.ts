@@ -1,5 +1,5 @@
 // Bad config: the password file does not exist next to the config.
-// expect: HG412 error
+// expect: HG427 warning
 import { defineCluster } from "homegarden";
 
 export default defineCluster({
@@ -62,7 +62,7 @@ export default defineCluster({
   keepalived: {
     virtualRouterId: 51,
     // At most 8 characters: keepalived ignores the rest.
-    password: { file: "vrrp-password.missing" }, // <- HG412
+    password: { file: "vrrp-password.missing" }, // <- HG427
   },
   pveStorage: { id: "linstor", content: ["images", "rootdir"], resourceGroup: "res-gr_pve" },
   monitoring: { prometheus: { listen: "0.0.0.0:9942", enums: true } },

@@ -10,7 +10,8 @@ export const checkCommand = (io: Io, setExitCode: (code: number) => void): Comma
   describe: "load, type-check and validate the config; write nothing",
   builder: (y) => withJsonOption(withConfigArgument(y)),
   handler: async (args) => {
-    const result = await loadForCommand(io, args.config, args.strict, args.json);
+    // No bundle is written: an absent secret is a warning (a CI gate needs none).
+    const result = await loadForCommand(io, args.config, args.strict, args.json, false);
     if (!result.ok) {
       if (args.json) printJsonReport(io, false, result.diagnostics);
       return setExitCode(EXIT_FINDINGS);

@@ -25,6 +25,7 @@ export const diffCommand = (io: Io, setExitCode: (code: number) => void): Comman
       .option("stat", { type: "boolean", default: false, describe: "list changed files only" })
       .option("json", { type: "boolean", default: false, describe: "print the changes as JSON" }),
   handler: async (args) => {
+    // The secret is needed: the tarballs and digests a render writes depend on it.
     const result = await loadForCommand(io, args.config, args.strict);
     if (!result.ok) return setExitCode(EXIT_CONFIG);
     const artifacts = await renderArtifacts(result.valid, result.plan);

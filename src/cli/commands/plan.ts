@@ -17,7 +17,8 @@ export const planCommand = (io: Io, setExitCode: (code: number) => void): Comman
       describe: "print plan.json instead of tables",
     }),
   handler: async (args) => {
-    const result = await loadForCommand(io, args.config, args.strict);
+    // The plan holds no secret: an absent one is a warning.
+    const result = await loadForCommand(io, args.config, args.strict, false, false);
     if (!result.ok) return setExitCode(EXIT_CONFIG);
     io.stdout(args.json ? `${stableJson(result.plan)}\n` : formatPlan(result.plan));
   },
