@@ -79,7 +79,9 @@ describe("air-gapped bundles", () => {
         .filter((f) => f.path.startsWith(`${node}/`))
         .map((f) => f.path.slice(node.length + 1));
       expect(paths).toEqual(expect.arrayContaining(config.debs.map((d) => `debs/${d}`)));
-      expect(paths).toContain("files/etc/apt/trusted.gpg.d/linbit-keyring.gpg");
+      // Trusted for the LINBIT source only (Signed-By), not for every source as trusted.gpg.d would be.
+      expect(paths).toContain("files/etc/apt/keyrings/linbit-keyring.gpg");
+      expect(paths).not.toContain("files/etc/apt/trusted.gpg.d/linbit-keyring.gpg");
       expect(paths).not.toContain("files/etc/apt/sources.list.d/linbit.sources");
       const manifest = JSON.parse(rendered.text(`${node}/MANIFEST.json`));
       expect(manifest.files.filter((f: { source: string }) => f.source === "apt").length).toBe(config.debs.length + 1);

@@ -217,8 +217,9 @@ export interface AptConfig {
   linbit?: string;
   /**
    * Path (relative to the config module) of the binary `linbit-keyring.gpg` to vendor into the
-   * bundle (installed as /etc/apt/trusted.gpg.d/linbit-keyring.gpg). Without it, run.sh expects
-   * the keyring installed already (`dpkg -i linbit-keyring.deb`).
+   * bundle (installed as /etc/apt/keyrings/linbit-keyring.gpg, trusted only for the LINBIT source
+   * through its Signed-By). Without it, run.sh expects the keyring installed already
+   * (`dpkg -i linbit-keyring.deb`, which puts it in /etc/apt/trusted.gpg.d/).
    */
   keyring?: string;
   /**

@@ -400,7 +400,7 @@ export const catalogue = {
     "HG422",
     "error",
     (path: string) =>
-      `keyring file ${path} is not a binary OpenPGP keyring: apt's trusted.gpg.d needs one; convert an armored key with \`gpg --dearmor\``,
+      `keyring file ${path} is not a binary OpenPGP keyring: apt's Signed-By needs one; convert an armored key with \`gpg --dearmor\``,
   ),
   aptSourceMissing: entry(
     "HG423",

@@ -144,7 +144,13 @@ function corosyncAddress(
   }
 }
 
-export const LINBIT_KEYRING_PATH = "/etc/apt/trusted.gpg.d/linbit-keyring.gpg";
+/**
+ * Where the LINBIT keyring is: a vendored one goes to /etc/apt/keyrings/, which apt trusts only for
+ * the sources that name it (Signed-By), as Debian recommends; one the linbit-keyring package
+ * installed is where that package puts it.
+ */
+export const VENDORED_KEYRING_PATH = "/etc/apt/keyrings/linbit-keyring.gpg";
+export const PACKAGED_KEYRING_PATH = "/etc/apt/trusted.gpg.d/linbit-keyring.gpg";
 
 export function buildPlan(valid: ValidConfig): ClusterPlan {
   const { config, linkSubnets } = valid;
@@ -231,7 +237,7 @@ export function buildPlan(valid: ValidConfig): ClusterPlan {
         : {}),
       suite: `proxmox-${release}`,
       component: "drbd-9",
-      keyringPath: LINBIT_KEYRING_PATH,
+      keyringPath: valid.keyring !== undefined ? VENDORED_KEYRING_PATH : PACKAGED_KEYRING_PATH,
       vendoredKeyring: valid.keyring !== undefined,
       vendoredDebs: (valid.debs ?? []).map((d) => d.name),
     },
