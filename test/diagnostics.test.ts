@@ -4,6 +4,7 @@ import { formatDiagnostic } from "../src/diagnostics/diagnostic.js";
 import { existsSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { cli } from "./support/cli.js";
+import { checkConfig } from "../src/pipeline.js";
 import { MODE_SECRET } from "../src/render/artifact.js";
 import { EXAMPLE_SOURCE, exampleWith, lineOf, writeConfig } from "./support/configs.js";
 import { renderConfig, TEST_VRRP_PASSWORD, tempDir } from "./support/render.js";
@@ -140,5 +141,31 @@ describe("secrets", () => {
     }
     const strict = await cli(["check", "--strict", file], dir, {});
     expect(strict.code).toBe(1);
+  });
+});
+
+describe("names the node's tools would misread", () => {
+  const codesOf = async (source: string): Promise<string[]> => {
+    const { file } = writeConfig(source);
+    const result = await checkConfig(file, { env: { HOMEGARDEN_VRRP_PASSWORD: TEST_VRRP_PASSWORD } });
+    return result.ok ? [] : [...new Set(result.diagnostics.map((d) => d.code))];
+  };
+  // Every node's pool is renamed (the example names the same pool on each).
+  const pool = (name: string): Promise<string[]> =>
+    codesOf(EXAMPLE_SOURCE.replaceAll('pool: "pool-nvme-01"', `pool: "${name}"`));
+
+  test('ZFS pools: only "log" and names starting with mirror, raidz, draid or spare are zpool\'s words', async () => {
+    expect(await pool("logs-nvme")).toEqual([]);
+    expect(await pool("tank")).toEqual([]);
+    for (const reserved of ["log", "mirror2", "raidz-a", "draid", "spare1"])
+      expect({ reserved, codes: await pool(reserved) }).toEqual({ reserved, codes: ["HG116"] });
+    expect(await pool(`p${"x".repeat(200)}`)).toEqual(["HG107"]);
+  });
+
+  test("a node name glibc reads as an address is refused, hex included", async () => {
+    // The first node is renamed everywhere (its ring links name it too).
+    const renamed = (name: string): Promise<string[]> => codesOf(EXAMPLE_SOURCE.replaceAll('"pivoine"', `"${name}"`));
+    expect(await renamed("0x1f")).toEqual(["HG117"]);
+    expect(await renamed("n1234567")).toEqual([]);
   });
 });

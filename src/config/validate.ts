@@ -14,6 +14,7 @@ import {
   usableHosts,
 } from "../plan/address.js";
 import { allocateLinkSubnets, planLinks } from "../plan/ring.js";
+import { posix } from "node:path";
 import {
   compareVersions,
   DEFAULT_BENCH_NETWORKS,
@@ -69,7 +70,7 @@ export const INTERFACE_NAME = /^[A-Za-z0-9_.-]{1,15}$/;
 /** A MAC address as Linux prints it in /sys/class/net/NAME/address (either case accepted). */
 export const MAC_ADDRESS = /^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$/;
 export const LINSTOR_NAME = /^[A-Za-z][A-Za-z0-9_-]{1,47}$/;
-export const ZFS_POOL_NAME = /^[A-Za-z][A-Za-z0-9_.:-]{0,254}$/;
+export const ZFS_POOL_NAME = /^[A-Za-z][A-Za-z0-9_.:-]{0,199}$/;
 export const DEVICE_PATH = /^\/dev\/[A-Za-z0-9_.:/-]+$/;
 export const CLUSTER_NAME = /^[A-Za-z][A-Za-z0-9-]{0,14}$/;
 /** Proxmox `pve-storage-id`: a letter, then letters, digits, "-", "_", ".", ending in a letter or digit. */
@@ -86,7 +87,12 @@ export const ABSOLUTE_PATH = /^\/[A-Za-z0-9_./-]+$/;
 export const JOB_NAME = /^[a-z][a-z0-9-]{0,62}$/;
 export const BLOCK_SIZE = /^[1-9][0-9]*[kKmM]?$/;
 export const BENCH_NETWORKS: readonly BenchNetwork[] = ["ring", "storage", "management"];
-export const ZFS_RESERVED_POOL_NAMES = /^(mirror|raidz|draid|spare|log)/;
+/** zpool create's vdev words: "log", and any name starting with mirror, raidz, draid or spare. */
+export const ZFS_RESERVED_POOL_NAMES = /^(mirror|raidz|draid|spare)|^log$/;
+/** Names glibc's inet_aton() reads as an IPv4 address (all digits, or 0x hex): never a hostname. */
+const NUMERIC_HOSTNAME = /^(\d+|0x[0-9a-f]*)$/i;
+/** Names of net.ipv4.conf's keys for every interface: no NIC may be called so. */
+const RESERVED_INTERFACE_NAMES = new Set(["all", "default"]);
 
 /** The largest cluster homegarden plans (Proxmox itself documents clusters far smaller). */
 export const MAX_NODES = 1024;
@@ -176,11 +182,14 @@ export function validateConfig(input: unknown, context: ValidationContext): Vali
   const networkOf: Record<"management" | "storage", string | undefined> = { management: undefined, storage: undefined };
   nodes.forEach((node, i) => {
     if (!HOSTNAME_LABEL.test(node.name)) f.add(catalogue.nodeNameInvalid, ["nodes", i, "name"], node.name);
+    else if (NUMERIC_HOSTNAME.test(node.name)) f.add(catalogue.nodeNameNumeric, ["nodes", i, "name"], node.name);
     else if (seenNames.has(node.name)) f.add(catalogue.nodeNameDuplicate, ["nodes", i, "name"], node.name);
     seenNames.add(node.name);
     for (const net of ["management", "storage"] as const) {
       const { iface, address } = node[net];
       if (!validInterfaceName(iface)) f.add(catalogue.interfaceNameInvalid, ["nodes", i, net, "iface"], iface);
+      else if (RESERVED_INTERFACE_NAMES.has(iface))
+        f.add(catalogue.interfaceNameReserved, ["nodes", i, net, "iface"], iface);
       const mac = node[net].mac;
       if (mac !== undefined && !MAC_ADDRESS.test(mac)) f.add(catalogue.macInvalid, ["nodes", i, net, "mac"], mac);
       if (checkHostAddress(address, ["nodes", i, net, "address"])) {
@@ -195,15 +204,17 @@ export function validateConfig(input: unknown, context: ValidationContext): Vali
     if (node.vrrpPriority !== undefined && !isInt(node.vrrpPriority, 1, 254))
       f.add(catalogue.priorityInvalid, ["nodes", i, "vrrpPriority"], node.vrrpPriority);
     const { pool, mirror } = node.zfs;
-    if (!ZFS_POOL_NAME.test(pool) || ZFS_RESERVED_POOL_NAMES.test(pool))
-      f.add(catalogue.zfsPoolNameInvalid, ["nodes", i, "zfs", "pool"], pool);
+    if (!ZFS_POOL_NAME.test(pool)) f.add(catalogue.zfsPoolNameInvalid, ["nodes", i, "zfs", "pool"], pool);
+    else if (ZFS_RESERVED_POOL_NAMES.test(pool)) f.add(catalogue.zfsPoolNameReserved, ["nodes", i, "zfs", "pool"], pool);
     if (mirror.length < 2) f.add(catalogue.mirrorTooSmall, ["nodes", i, "zfs", "mirror"], mirror.length);
     const seenDevices = new Set<string>();
     mirror.forEach((device, d) => {
       if (!DEVICE_PATH.test(device) || device.split("/").includes(".."))
         f.add(catalogue.devicePathInvalid, ["nodes", i, "zfs", "mirror", d], device);
-      else if (seenDevices.has(device)) f.add(catalogue.devicePathDuplicate, ["nodes", i, "zfs", "mirror", d], device);
-      seenDevices.add(device);
+      // "/dev/./nvme0n1" and "/dev//nvme0n1" are "/dev/nvme0n1": the same disk.
+      else if (seenDevices.has(posix.normalize(device)))
+        f.add(catalogue.devicePathDuplicate, ["nodes", i, "zfs", "mirror", d], device);
+      seenDevices.add(posix.normalize(device));
     });
   });
 
@@ -269,6 +280,7 @@ export function validateConfig(input: unknown, context: ValidationContext): Vali
           linksUsable = false;
         }
         if (!validInterfaceName(nic)) f.add(catalogue.interfaceNameInvalid, origin[side], nic);
+        else if (RESERVED_INTERFACE_NAMES.has(nic)) f.add(catalogue.interfaceNameReserved, origin[side], nic);
         const key = `${nodeName}/${nic}`;
         const other = nicUse.get(key);
         if (other !== undefined) f.add(catalogue.nicUsedTwice, origin[side], nodeName, nic, other);

@@ -129,7 +129,25 @@ export const catalogue = {
     "HG107",
     "error",
     (name: string) =>
-      `ZFS pool name "${name}" is invalid: start with a letter, then letters, digits, "_", "-", ".", ":"`,
+      `ZFS pool name "${name}" is invalid: start with a letter, then at most 199 letters, digits, "_", "-", ".", ":" (LINSTOR's volumes get names below it, within ZFS's 255)`,
+  ),
+  zfsPoolNameReserved: entry(
+    "HG116",
+    "error",
+    (name: string) =>
+      `ZFS pool name "${name}" is reserved by zpool create: "log" and names starting with "mirror", "raidz", "draid" or "spare" are vdev words`,
+  ),
+  nodeNameNumeric: entry(
+    "HG117",
+    "error",
+    (name: string) =>
+      `node name "${name}" reads as an IPv4 address (glibc takes "1234567" or "0x1f" for one): put a letter in it`,
+  ),
+  interfaceNameReserved: entry(
+    "HG118",
+    "error",
+    (name: string) =>
+      `interface name "${name}" is reserved: net.ipv4.conf.${name} is the kernel's own key for every interface, not one NIC's`,
   ),
   devicePathInvalid: entry(
     "HG108",

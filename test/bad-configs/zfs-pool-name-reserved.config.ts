@@ -1,5 +1,5 @@
 // Bad config: zpool refuses pool names that start with "mirror".
-// expect: HG107 error
+// expect: HG116 error
 import { defineCluster } from "homegarden";
 
 export default defineCluster({
@@ -10,7 +10,7 @@ export default defineCluster({
       name: "pivoine",
       management: { iface: "vmbr1.3", address: "10.100.3.101/24" },
       storage: { iface: "enp1s0f1np1", address: "10.100.4.101/24" },
-      zfs: { pool: "mirror-01", mirror: ["/dev/nvme0n1", "/dev/nvme1n1"] }, // <- HG107
+      zfs: { pool: "mirror-01", mirror: ["/dev/nvme0n1", "/dev/nvme1n1"] }, // <- HG116
     },
     {
       name: "petunia",
