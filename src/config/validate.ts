@@ -205,7 +205,8 @@ export function validateConfig(input: unknown, context: ValidationContext): Vali
       f.add(catalogue.priorityInvalid, ["nodes", i, "vrrpPriority"], node.vrrpPriority);
     const { pool, mirror } = node.zfs;
     if (!ZFS_POOL_NAME.test(pool)) f.add(catalogue.zfsPoolNameInvalid, ["nodes", i, "zfs", "pool"], pool);
-    else if (ZFS_RESERVED_POOL_NAMES.test(pool)) f.add(catalogue.zfsPoolNameReserved, ["nodes", i, "zfs", "pool"], pool);
+    else if (ZFS_RESERVED_POOL_NAMES.test(pool))
+      f.add(catalogue.zfsPoolNameReserved, ["nodes", i, "zfs", "pool"], pool);
     if (mirror.length < 2) f.add(catalogue.mirrorTooSmall, ["nodes", i, "zfs", "mirror"], mirror.length);
     const seenDevices = new Set<string>();
     mirror.forEach((device, d) => {
