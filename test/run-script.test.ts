@@ -295,6 +295,32 @@ describe("run.sh on fake nodes: a cluster without monitoring", () => {
   });
 });
 
+describe("run.sh on fake nodes: linstor.satellite.notifyStartup", () => {
+  test("a Type=notify satellite is started without waiting for it, so the cluster still comes up", async () => {
+    const { file } = writeConfig(
+      exampleWith(
+        'storagePool: { name: "sto-pool_zfs-01", kind: "zfsthin" },',
+        'storagePool: { name: "sto-pool_zfs-01", kind: "zfsthin" },\n    satellite: { notifyStartup: true },',
+      ),
+    );
+    const cluster = new FakeCluster(await renderConfig(file));
+    try {
+      const results = await cluster.runAll();
+      expectFinished(results);
+      const starts = cluster
+        .calls()
+        .filter(
+          (c) =>
+            c.cmd === "systemctl" && /^(re)?start$/.test(c.argv[0]) && c.argv.includes("linstor-satellite.service"),
+        );
+      expect(starts.length).toBeGreaterThanOrEqual(3);
+      for (const call of starts) expect(call.argv).toContain("--no-block");
+    } finally {
+      cluster.cleanup();
+    }
+  });
+});
+
 describe("run.sh on fake nodes: the kernel's own DRBD 8.4", () => {
   test("modprobe loading DRBD 8.4 stops step 06 with the fix, and the step is not marked done", async () => {
     const cluster = new FakeCluster(await renderConfig());

@@ -102,6 +102,8 @@ def fake_systemctl(state):
     if verb == "daemon-reload":
         return 0, True
     for u in units:
+        if verb in ("start", "restart") and u == "linstor-satellite.service" and "--no-block" not in ARGV:
+            satellite_would_block(state)
         s = unit(state, u, create=verb != "try-restart" or unit(state, u)["active"])
         if verb in ("start", "restart") or (verb == "try-restart" and s["active"]):
             if u == DB_MOUNT_UNIT and not s["active"]:
@@ -132,6 +134,16 @@ def drbd_fs_dir():
 
 def hidden_local_dir():
     return os.path.join(ROOT, ".fake-under-mount", "var-lib-linstor")
+
+
+def satellite_would_block(state):
+    """A Type=notify satellite (its drop-in says so) is ready only once a controller connected to
+    it, i.e. once the node is registered: a blocking start before that would never return."""
+    drop_in = os.path.join(ROOT, "etc/systemd/system/linstor-satellite.service.d/homegarden.conf")
+    notify = os.path.isfile(drop_in) and "Type=notify" in open(drop_in).read()
+    registered = NODE in state.get("linstor", {}).get("nodes", {})
+    if notify and not registered:
+        raise Fail(1, "start blocks for ever: Type=notify, and no controller has connected to this satellite yet")
 
 
 def mount_db(state):
