@@ -140,6 +140,8 @@ describe("run.sh on fake nodes: a whole cluster from scratch", () => {
     for (const node of cluster.nodes) {
       const cfg = readFileSync(join(cluster.root(node), "etc/pve/storage.cfg"), "utf8");
       expect(cfg.match(/^drbd: linstor$/gm)).toHaveLength(1);
+      // The plugin's parser needs an empty line before each entry.
+      expect(cfg).toMatch(/\n\ndrbd: linstor\n/);
       expect(cfg).toMatch(/^dir: local$/m);
     }
   });

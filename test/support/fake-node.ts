@@ -159,7 +159,8 @@ export class FakeCluster {
     };
     write("etc/network/interfaces", "auto lo\niface lo inet loopback\n\nsource /etc/network/interfaces.d/*\n");
     write("etc/apt/trusted.gpg.d/linbit-keyring.gpg", "fake keyring\n");
-    write("etc/pve/storage.cfg", "dir: local\n\tpath /var/lib/vz\n\tcontent iso,vztmpl,backup\n");
+    // Without a newline at the end, as an editor may leave it: the drbd entry still needs an empty line before it.
+    write("etc/pve/storage.cfg", "dir: local\n\tpath /var/lib/vz\n\tcontent iso,vztmpl,backup");
     // What the linstor-controller package and its first start leave behind.
     write("var/lib/linstor/linstordb.mv.db", `bootstrap controller database of ${node}\n`);
     const plan = this.rendered.check.plan;

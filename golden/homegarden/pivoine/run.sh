@@ -200,7 +200,11 @@ append_fragment() {
   if [[ $DRY_RUN -eq 1 ]]; then
     printf '+ append %q >> %q\n' "$src" "$dst"
   else
-    { printf '\n'; cat "$src"; } >>"$dst"
+    # An empty line before the entry (the storage.cfg parser needs one), also after a last line
+    # that has no newline of its own.
+    local separator=$'\n'
+    [[ -s "$dst" && -n "$(tail -c 1 "$dst")" ]] && separator=$'\n\n'
+    { printf '%s' "$separator"; cat "$src"; } >>"$dst"
   fi
 }
 
