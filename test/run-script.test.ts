@@ -50,6 +50,9 @@ const LEFT_OUT: Record<string, string> = {
 /** Seed commands run at a different moment on purpose. */
 const MOVED: Record<string, string> = {
   "systemctl restart linstor-satellite.service": "restarted right after its drop-in is installed, not at the end",
+  "systemctl disable linstor-controller.service":
+    "on the standbys, right after the packages: their package-started controller is never reachable",
+  "systemctl stop linstor-controller.service": "on the standbys, right after the packages, as the disable",
 };
 
 type Snapshot = ReturnType<FakeCluster["snapshot"]>;
@@ -179,9 +182,8 @@ describe("run.sh on fake nodes: a whole cluster from scratch", () => {
         ]),
       );
     } else {
-      expect(compared).toEqual(
-        expect.arrayContaining(["systemctl disable linstor-controller.service", "apt install keepalived"]),
-      );
+      expect(compared).toEqual(expect.arrayContaining(["apt install keepalived"]));
+      expect(ours).toContain("systemctl disable linstor-controller.service");
     }
   });
 
@@ -246,6 +248,31 @@ describe("run.sh on fake nodes: a whole cluster from scratch", () => {
     expect(result.code).not.toBe(0);
     expect(result.output).toContain("/dev/drbd/by-res/linstor_db/0 already holds a filesystem: refusing to format it");
     expect(mutations(cluster.callsSince(since))).toEqual([]);
+  });
+});
+
+describe("run.sh on fake nodes: no rogue controller", () => {
+  test("a standby stops and disables its package-started controller in the packages step, before any LINSTOR call", async () => {
+    const whole = await uninterruptedRun();
+    const steps = stepIds(await renderConfig(), "petunia");
+    for (const node of ["petunia", "dahlia"]) {
+      const calls = whole.calls.filter((c) => c.node === node);
+      const index = (cmd: string, ...argv: string[]): number =>
+        calls.findIndex((c) => c.cmd === cmd && argv.every((a, i) => c.argv[i] === a));
+      const installed = index("apt-get", "install");
+      const disabled = index("systemctl", "disable", "linstor-controller.service");
+      const stopped = index("systemctl", "stop", "linstor-controller.service");
+      // Step 09 restarts the satellite once its drop-in is in place.
+      const satellite = index("systemctl", "restart", "linstor-satellite.service");
+      expect({
+        node,
+        order: 0 <= installed && installed < disabled && installed < stopped && stopped < satellite,
+      }).toEqual({
+        node,
+        order: true,
+      });
+    }
+    expect(steps).toContain("05-packages");
   });
 });
 

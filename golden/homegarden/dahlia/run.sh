@@ -440,6 +440,15 @@ step_05_packages() {
   # Headers first, so that drbd-dkms builds the module for the running kernel.
   install_packages proxmox-default-headers
   install_packages "${packages[@]}"
+  # The package enables and starts linstor-controller. Here it would be a second, empty LINSTOR
+  # that a client may reach before the real one: stopped and disabled at once, not at step 14-controller-disable.
+  # drbd-reactor starts it on this node once the database is on DRBD.
+  if systemctl is-enabled --quiet linstor-controller.service; then
+    run systemctl disable linstor-controller.service
+  fi
+  if systemctl is-active --quiet linstor-controller.service && ! mountpoint -q "$(target /var/lib/linstor)"; then
+    run systemctl stop linstor-controller.service
+  fi
 }
 
 # 06-drbd-module: Load the DRBD 9 kernel module now and at boot
