@@ -251,6 +251,17 @@ describe("run.sh on fake nodes: a whole cluster from scratch", () => {
   });
 });
 
+describe("run.sh's wait messages", () => {
+  test("waiting for quorum names the nodes that still have to join, never the first node (it creates the cluster)", async () => {
+    const rendered = await renderConfig();
+    const named = (node: string): string =>
+      /wait_for "quorum of the Proxmox cluster \(pvecm status\)" (.+) 03-cluster-join pmxcfs_quorate/.exec(
+        rendered.text(`${node}/run.sh`),
+      )![1];
+    expect([named("pivoine"), named("petunia"), named("dahlia")]).toEqual(["'petunia, dahlia'", "dahlia", "petunia"]);
+  });
+});
+
 describe("run.sh on fake nodes: no rogue controller", () => {
   test("a standby stops and disables its package-started controller in the packages step, before any LINSTOR call", async () => {
     const whole = await uninterruptedRun();

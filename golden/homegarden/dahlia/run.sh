@@ -578,7 +578,9 @@ step_19_keepalived() {
 step_20_pve_storage() {
   local storage_cfg
   storage_cfg=$(target /etc/pve/storage.cfg)
-  wait_for "quorum of the Proxmox cluster (pvecm status)" 'pivoine, petunia' 03-cluster-join pmxcfs_quorate
+  # Quorum comes once enough nodes have joined: the message names the other joining nodes (the first
+  # node creates the cluster, it never runs the join step).
+  wait_for "quorum of the Proxmox cluster (pvecm status)" petunia 03-cluster-join pmxcfs_quorate
   wait_for 'storage linstor in /etc/pve/storage.cfg' pivoine 20-pve-storage grep -Eq '^drbd: linstor[[:space:]]*$' "$storage_cfg"
   # Once, after the plugin was installed: load it into the Proxmox daemons that use storage.
   if ! is_done 20-pve-storage; then

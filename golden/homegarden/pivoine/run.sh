@@ -713,6 +713,8 @@ step_19_keepalived() {
 step_20_pve_storage() {
   local storage_cfg
   storage_cfg=$(target /etc/pve/storage.cfg)
+  # Quorum comes once enough nodes have joined: the message names the other joining nodes (the first
+  # node creates the cluster, it never runs the join step).
   wait_for "quorum of the Proxmox cluster (pvecm status)" 'petunia, dahlia' 03-cluster-join pmxcfs_quorate
   # /etc/pve is shared by the whole cluster: the first node adds the entry once.
   if grep -Eq '^drbd: linstor[[:space:]]*$' "$storage_cfg" 2>/dev/null; then
