@@ -20,7 +20,7 @@ import { nicSysctlKey } from "../src/render/network.js";
 import { writeConfig } from "./support/configs.js";
 import { renderConfig } from "./support/render.js";
 import { ringConfigSource, type RingTestOptions } from "./support/ring-configs.js";
-import { cleanupStaleRingLabs, RingLab, type UdpProbe } from "./support/ring-lab.js";
+import { cleanupStaleRingLabs, probesOf, RingLab, type UdpProbe } from "./support/ring-lab.js";
 import { haveCommand, haveRoot } from "./support/validators.js";
 
 const CAN_RUN = haveRoot() && haveCommand("ip") && haveCommand("ping") && haveCommand("python3");
@@ -90,14 +90,6 @@ function workingLinks(probes: KnetProbe[], answers: boolean[]): Map<string, Set<
   return working;
 }
 
-function ringProbes(plan: ClusterPlan): { from: string; to: string }[] {
-  return plan.nodes.flatMap((node) =>
-    plan.links.flatMap((link) =>
-      [link.a, link.b].filter((end) => end.node !== node.name).map((end) => ({ from: node.name, to: end.ip })),
-    ),
-  );
-}
-
 interface Fault {
   label: string;
   cut: () => Promise<void>;
@@ -149,7 +141,7 @@ describe.each(ROUTINGS)("corosync in namespaces, routing %s", (routing) => {
         const pairs = new Set(probes.map((p) => p.pair));
         const everyLink = new Map([...pairs].map((p) => [p, new Set(plan.corosyncLinks.map((_, k) => k))]));
         expect(workingLinks(probes, await lab.udpAll(probes))).toEqual(everyLink);
-        const pings = ringProbes(plan);
+        const pings = probesOf(plan);
 
         // Every key the sysctl file sets holds on every ring NIC, combined as the kernel combines
         // "all" with the NIC's own value: OR for these flags (so send_redirects needs both 0), the

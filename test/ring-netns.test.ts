@@ -13,12 +13,11 @@
  *   still answer from every node. Then the end comes back with what `ifup` would run.
  */
 import { Forwarding } from "../src/plan/forwarding.js";
-import type { ClusterPlan } from "../src/plan/plan.js";
 import type { PlannedLink } from "../src/plan/ring.js";
 import { writeConfig } from "./support/configs.js";
 import { renderConfig } from "./support/render.js";
 import { ringConfigSource, type RingTestOptions } from "./support/ring-configs.js";
-import { cleanupStaleRingLabs, RingLab } from "./support/ring-lab.js";
+import { cleanupStaleRingLabs, probesOf, RingLab, type Probe } from "./support/ring-lab.js";
 import { haveCommand, haveRoot, ifupdown2Parse, namespacesAvailable } from "./support/validators.js";
 
 const CAN_RUN = haveRoot() && haveCommand("ip") && haveCommand("ping");
@@ -66,24 +65,6 @@ function graphDistance(links: PlannedLink[], from: string, to: string): number {
     }
   }
   return seen.get(to)!;
-}
-
-interface Probe {
-  from: string;
-  to: string;
-  owner: string;
-  link: number;
-}
-
-/** Every (node, ring address of another node). */
-function probesOf(plan: ClusterPlan): Probe[] {
-  return plan.nodes.flatMap((node) =>
-    plan.links.flatMap((link) =>
-      [link.a, link.b]
-        .filter((end) => end.node !== node.name)
-        .map((end) => ({ from: node.name, to: end.ip, owner: end.node, link: link.index })),
-    ),
-  );
 }
 
 async function expectAllReachable(lab: RingLab, probes: Probe[], what: string): Promise<number> {

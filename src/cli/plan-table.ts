@@ -1,4 +1,5 @@
 /** `homegarden plan` as plain text tables. */
+import { EXACT_MAX_NODES } from "../plan/corosync.js";
 import type { ClusterPlan } from "../plan/plan.js";
 import { routeRole } from "../render/route-role.js";
 import { stepsOf } from "../render/run-script.js";
@@ -74,7 +75,7 @@ export function formatPlan(plan: ClusterPlan): string {
   const knet = plan.corosyncLinks.map((source, i) => `link${i} ${source}`).join(", ");
   parts.push(
     `\nCorosync under single cable faults (${knet}; ${survival.cutsChecked} faults checked` +
-      `${survival.complete ? "" : "; above 64 nodes: ring paths taken as whole without a ring fault, ring-only links up to the first isolating fault"})\n` +
+      `${survival.complete ? "" : `; above ${EXACT_MAX_NODES} nodes: ring paths taken as whole without a ring fault, ring-only links up to the first isolating fault`})\n` +
       (survival.isolating.length === 0
         ? "every pair of nodes keeps a working knet link after any one of them\n"
         : table(

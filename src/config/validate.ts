@@ -210,12 +210,12 @@ export function validateConfig(input: unknown, context: ValidationContext): Vali
     if (mirror.length < 2) f.add(catalogue.mirrorTooSmall, ["nodes", i, "zfs", "mirror"], mirror.length);
     const seenDevices = new Set<string>();
     mirror.forEach((device, d) => {
+      // "/dev/./nvme0n1" and "/dev//nvme0n1" are "/dev/nvme0n1": the same disk.
+      const disk = posix.normalize(device);
       if (!DEVICE_PATH.test(device) || device.split("/").includes(".."))
         f.add(catalogue.devicePathInvalid, ["nodes", i, "zfs", "mirror", d], device);
-      // "/dev/./nvme0n1" and "/dev//nvme0n1" are "/dev/nvme0n1": the same disk.
-      else if (seenDevices.has(posix.normalize(device)))
-        f.add(catalogue.devicePathDuplicate, ["nodes", i, "zfs", "mirror", d], device);
-      seenDevices.add(posix.normalize(device));
+      else if (seenDevices.has(disk)) f.add(catalogue.devicePathDuplicate, ["nodes", i, "zfs", "mirror", d], device);
+      seenDevices.add(disk);
     });
   });
 

@@ -11,7 +11,7 @@
  *   is the ring).
  */
 import type { CorosyncLinkSource } from "../config/types.js";
-import { Forwarding, type ForwardingNode } from "./forwarding.js";
+import { Forwarding, packetFates, type ForwardingNode } from "./forwarding.js";
 import type { PlannedLink } from "./ring.js";
 
 export type CableCut =
@@ -64,38 +64,14 @@ export function corosyncSurvival(
   const forwarding = new Forwarding(nodes);
   const ringLinks = sources.map((s, k) => (SWITCHED.has(s) ? -1 : k)).filter((k) => k >= 0);
   const networks = [...new Set(sources.filter((s) => SWITCHED.has(s)))] as ("management" | "storage")[];
+  const exact = nodes.length <= EXACT_MAX_NODES;
   const pairs: [number, number][] = [];
-  if (nodes.length <= EXACT_MAX_NODES)
-    for (let i = 0; i < nodes.length; i += 1) for (let j = i + 1; j < nodes.length; j += 1) pairs.push([i, j]);
+  if (exact) for (let i = 0; i < nodes.length; i += 1) for (let j = i + 1; j < nodes.length; j += 1) pairs.push([i, j]);
 
   /** Whether each pair's ring-based knet links work with `cut` down: [pair][ring link]. */
   const ringWorks = (cut: ReadonlySet<number>, among: [number, number][] = pairs): boolean[][] => {
-    // The fate of a packet depends only on (node, arrival NIC, destination): remember it.
-    const fate = new Map<string, boolean>();
-    const delivered = (from: string, toIp: string): boolean => {
-      const walked: string[] = [];
-      let node = from;
-      let iif: string | undefined;
-      let result: boolean | undefined;
-      while (result === undefined) {
-        const key = `${node}|${iif ?? ""}|${toIp}`;
-        const known = fate.get(key);
-        if (known !== undefined) result = known;
-        else if (walked.includes(key) || walked.length > 64) result = false;
-        else {
-          walked.push(key);
-          const step = forwarding.step(node, toIp, iif, cut);
-          if (step.kind === "delivered") result = true;
-          else if (step.kind === "dropped") result = false;
-          else {
-            node = step.node;
-            iif = step.iif;
-          }
-        }
-      }
-      for (const key of walked) fate.set(key, result);
-      return result;
-    };
+    const fate = packetFates(forwarding, cut);
+    const delivered = (from: string, toIp: string): boolean => fate(from, toIp) === null;
     return among.map((pair) => {
       const [a, b] = [nodes[pair[0]], nodes[pair[1]]];
       return ringLinks.map(
@@ -114,7 +90,6 @@ export function corosyncSurvival(
 
   // Ring cables: a knet link on a switched network is untouched by them. Above EXACT_MAX_NODES,
   // only the pair the cable joins is examined.
-  const exact = nodes.length <= EXACT_MAX_NODES;
   const index = new Map(nodes.map((n, i) => [n.name, i]));
   let ringCutsChecked = links.length;
   if (networks.length === 0) {
@@ -131,7 +106,7 @@ export function corosyncSurvival(
   }
   // Uplinks: the ring is whole, and so is every other network. A pair keeps the link on another
   // switched network if there is one, else a ring link (taken as working above EXACT_MAX_NODES).
-  if (networks.length > 0 && networks.length < 2 && ringLinks.length > 0 && exact) {
+  if (networks.length === 1 && ringLinks.length > 0 && exact) {
     const whole = ringWorks(new Set());
     const network = networks[0];
     for (const [n, node] of nodes.entries()) {

@@ -181,6 +181,41 @@ export class Forwarding {
   }
 }
 
+/**
+ * With the links in `cut` down: for a packet sent from a node to an address, null when it arrives,
+ * else why not. The fate of a packet depends only on (node, arrival NIC, destination), so each is
+ * remembered: asking for every pair costs one walk per state, not one per path.
+ */
+export function packetFates(
+  forwarding: Forwarding,
+  cut: ReadonlySet<number>,
+): (from: string, toIp: string) => string | null {
+  const outcome = new Map<string, string | null>();
+  return (from, toIp) => {
+    const walked: string[] = [];
+    let node = from;
+    let iif: string | undefined;
+    let result: string | null | undefined;
+    while (result === undefined) {
+      const key = `${node}|${iif ?? ""}|${toIp}`;
+      if (outcome.has(key)) result = outcome.get(key)!;
+      else if (walked.includes(key) || walked.length > MAX_HOPS) result = "loop: TTL exceeded";
+      else {
+        walked.push(key);
+        const step = forwarding.step(node, toIp, iif, cut);
+        if (step.kind === "delivered") result = null;
+        else if (step.kind === "dropped") result = step.reason;
+        else {
+          node = step.node;
+          iif = step.iif;
+        }
+      }
+    }
+    for (const key of walked) outcome.set(key, result);
+    return result;
+  };
+}
+
 export interface UnprotectedPath {
   cut: number;
   from: string;
@@ -198,31 +233,7 @@ export function unprotectedPaths(nodes: ForwardingNode[], links: PlannedLink[]):
   const found: UnprotectedPath[] = [];
   for (const cutLink of links) {
     const cut = new Set([cutLink.index]);
-    // The fate of a packet depends only on (node, arrival NIC, destination): remember it.
-    const outcome = new Map<string, string | null>();
-    const fate = (from: string, toIp: string): string | null => {
-      const walked: string[] = [];
-      let node = from;
-      let iif: string | undefined;
-      let result: string | null | undefined;
-      while (result === undefined) {
-        const key = `${node}|${iif ?? ""}|${toIp}`;
-        if (outcome.has(key)) result = outcome.get(key)!;
-        else if (walked.includes(key) || walked.length > MAX_HOPS) result = "loop: TTL exceeded";
-        else {
-          walked.push(key);
-          const step = forwarding.step(node, toIp, iif, cut);
-          if (step.kind === "delivered") result = null;
-          else if (step.kind === "dropped") result = step.reason;
-          else {
-            node = step.node;
-            iif = step.iif;
-          }
-        }
-      }
-      for (const key of walked) outcome.set(key, result);
-      return result;
-    };
+    const fate = packetFates(forwarding, cut);
     for (const source of nodes) {
       for (const link of links) {
         if (link.index === cutLink.index) continue;

@@ -118,6 +118,24 @@ export async function plugIn(
   await mustRun("ip", ["-n", wiresNs, "link", "set", port, "up"]);
 }
 
+export interface Probe {
+  from: string;
+  to: string;
+  owner: string;
+  link: number;
+}
+
+/** Every (node, ring address of another node). */
+export function probesOf(plan: ClusterPlan): Probe[] {
+  return plan.nodes.flatMap((node) =>
+    plan.links.flatMap((link) =>
+      [link.a, link.b]
+        .filter((end) => end.node !== node.name)
+        .map((end) => ({ from: node.name, to: end.ip, owner: end.node, link: link.index })),
+    ),
+  );
+}
+
 let labCounter = 0;
 
 /** A sysctl key as its /proc/sys path: dots are separators, unless the key is written with slashes. */
