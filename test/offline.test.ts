@@ -13,6 +13,8 @@ import { renderConfig, TEST_ENV, tempDir } from "./support/render.js";
 
 const PACKAGES = [
   "proxmox-default-headers",
+  // The fake nodes' running kernel (uname -r): an air-gapped set carries its headers too.
+  "proxmox-headers-6.14.8-2-pve",
   "drbd-dkms",
   "drbd-utils",
   "drbd-reactor",

@@ -53,6 +53,7 @@ const MOVED: Record<string, string> = {
   "systemctl disable linstor-controller.service":
     "on the standbys, right after the packages: their package-started controller is never reachable",
   "systemctl stop linstor-controller.service": "on the standbys, right after the packages, as the disable",
+  "zpool create": "before the satellite starts, so that LINSTOR never commits a storage pool in error",
 };
 
 type Snapshot = ReturnType<FakeCluster["snapshot"]>;
@@ -162,13 +163,12 @@ describe("run.sh on fake nodes: a whole cluster from scratch", () => {
     // Nothing of the seed is silently dropped: what is missing is exactly the documented list.
     const missing = seed.filter((s) => !ours.includes(s));
     expect(missing.filter((s) => !(s in LEFT_OUT))).toEqual([]);
-    expect(compared.length).toBeGreaterThanOrEqual(isFirst ? 18 : 6);
+    expect(compared.length).toBeGreaterThanOrEqual(isFirst ? 17 : 5);
     if (isFirst) {
       expect(compared).toEqual(
         expect.arrayContaining([
           "linstor node create",
           "linstor node set-property",
-          "zpool create",
           "linstor storage-pool create",
           "linstor resource-group create",
           "linstor resource-group drbd-options",
@@ -181,15 +181,49 @@ describe("run.sh on fake nodes: a whole cluster from scratch", () => {
           "systemctl start linstor-controller.service",
         ]),
       );
+      // The zpool exists before LINSTOR ever hears of this node's storage pool.
+      expect(ours.indexOf("zpool create")).toBeGreaterThanOrEqual(0);
+      expect(ours.indexOf("zpool create")).toBeLessThan(ours.indexOf("linstor node create"));
     } else {
       expect(compared).toEqual(expect.arrayContaining(["apt install keepalived"]));
       expect(ours).toContain("systemctl disable linstor-controller.service");
     }
   });
 
+  test("until the database is on DRBD, the first node's LINSTOR client asks its own controller only", () => {
+    const own = rendered.check.plan.nodes[0].storage.ip;
+    const calls = firstCalls.filter((c) => c.node === "pivoine");
+    const copied = calls.findIndex((c) => c.cmd === "cp" && c.argv.some((a) => a.endsWith("linstor.orig/.")));
+    expect(copied).toBeGreaterThan(0);
+    // Only the read of the HA mark asks every candidate: a controller already running elsewhere must see it.
+    const before = calls.slice(0, copied).filter((c) => c.cmd === "linstor" && !c.argv.includes("list-properties"));
+    expect(before.length).toBeGreaterThan(10);
+    for (const c of before) expect(c.argv.slice(0, 2)).toEqual(["--controllers", own]);
+  });
+
+  test("no standby starts its promoter before the first node's promoter runs the controller (Aux/ClusterIsHA)", () => {
+    const calls = firstCalls;
+    const marked = calls.find(
+      (c) => c.cmd === "linstor" && c.argv.includes("set-property") && c.argv.includes("Aux/ClusterIsHA"),
+    );
+    expect(marked?.node).toBe("pivoine");
+    for (const node of ["petunia", "dahlia"]) {
+      const started = calls.filter(
+        (c) =>
+          c.node === node && c.cmd === "systemctl" && c.argv.some((a) => a.startsWith("drbd-reactor")) && c.mutating,
+      );
+      expect(started.length).toBeGreaterThan(0);
+      for (const c of started) expect(c.seq).toBeGreaterThan(marked!.seq);
+    }
+  });
+
   test("waits were answered by the fakes: every TCP probe went to a fake, for the plan's addresses only", () => {
     const plan = rendered.check.plan;
-    const allowed = new Set([`${plan.nodes[0].management.ip}:8006`, ...plan.nodes.map((n) => `${n.storage.ip}:3366`)]);
+    const allowed = new Set([
+      `${plan.nodes[0].management.ip}:8006`,
+      `${plan.nodes[0].storage.ip}:3370`,
+      ...plan.nodes.map((n) => `${n.storage.ip}:3366`),
+    ]);
     const probes = cluster.probes();
     expect(probes.length).toBeGreaterThanOrEqual(cluster.nodes.length - 1 + cluster.nodes.length);
     for (const probe of probes) expect(allowed.has(probe)).toBe(true);
@@ -227,8 +261,25 @@ describe("run.sh on fake nodes: a whole cluster from scratch", () => {
     for (const r of results) expect(r.output).not.toMatch(/^\+ /m);
   });
 
-  test("the migration refuses when /var/lib/linstor is already a mount (state lost) and changes nothing", async () => {
+  test("with its state lost, the first node reads the HA mark in LINSTOR and never migrates again", async () => {
     rmSync(join(cluster.root("pivoine"), "var/lib/homegarden/pivoine/16-controller-db-migrate.done"));
+    const since = cluster.mark();
+    const before = cluster.snapshot();
+    const result = await cluster.run("pivoine", ["--only", "controller-db-migrate"]);
+    expect(result.code).toBe(0);
+    expect(result.output).toContain(
+      "the controller is highly available already (Aux/ClusterIsHA is set): the database was moved onto DRBD before",
+    );
+    expect(mutations(cluster.callsSince(since))).toEqual([]);
+    expect(cluster.snapshot().state).toEqual(before.state);
+    expect(cluster.isDone("pivoine", "16-controller-db-migrate")).toBe(true);
+  });
+
+  test("the migration refuses when /var/lib/linstor is already a mount (state and HA mark lost) and changes nothing", async () => {
+    rmSync(join(cluster.root("pivoine"), "var/lib/homegarden/pivoine/16-controller-db-migrate.done"));
+    cluster.updateState((s: any) => {
+      delete s.linstor.controllerProps["Aux/ClusterIsHA"];
+    });
     const since = cluster.mark();
     const before = cluster.snapshot();
     const result = await cluster.run("pivoine", ["--only", "controller-db-migrate"]);
@@ -380,6 +431,107 @@ describe("run.sh on fake nodes: the kernel's own DRBD 8.4", () => {
   });
 });
 
+describe("run.sh on fake nodes: the version contract holds on the node", () => {
+  test("the packages step installs the running kernel's headers beside the default ones", async () => {
+    const cluster = new FakeCluster(await renderConfig());
+    try {
+      cluster.updateState((s: any) => {
+        s.nodes.pivoine.kernel = "6.14.11-4-pve";
+      });
+      const result = await cluster.run("pivoine", ["--only", "packages"]);
+      expect(result.code).toBe(0);
+      const installs = mutations(cluster.calls()).filter((c) => c.startsWith("apt-get install"));
+      expect(installs[0]).toBe("apt-get install -y proxmox-default-headers proxmox-headers-6.14.11-4-pve");
+    } finally {
+      cluster.cleanup();
+    }
+  });
+
+  test("an installed LINSTOR of another minor release than the targets stops the packages step", async () => {
+    const cluster = new FakeCluster(await renderConfig());
+    try {
+      cluster.updateState((s: any) => {
+        s.nodes.pivoine.packageVersions = { "linstor-satellite": "1.33.1-1" };
+      });
+      const result = await cluster.run("pivoine", ["--only", "packages"]);
+      expect(result.code).not.toBe(0);
+      expect(result.output).toContain(
+        "linstor-satellite 1.33.1-1 is installed, but the config targets 1.31 (MANIFEST.json targets)",
+      );
+      expect(cluster.isDone("pivoine", "05-packages")).toBe(false);
+    } finally {
+      cluster.cleanup();
+    }
+  });
+
+  test("the versions the config targets, an epoch and a patch level apart, pass", async () => {
+    const cluster = new FakeCluster(await renderConfig());
+    try {
+      cluster.updateState((s: any) => {
+        s.nodes.pivoine.packageVersions = { "drbd-reactor": "1.9.2-1~bpo13+1" };
+      });
+      const result = await cluster.run("pivoine", ["--only", "packages"]);
+      expect(result.code).toBe(0);
+      expect(result.output).toContain("drbd-reactor 1.9.2-1~bpo13+1, as the config targets (1.9)");
+      expect(result.output).toContain("linstor-controller 1.31.1-1, as the config targets (1.31)");
+    } finally {
+      cluster.cleanup();
+    }
+  });
+
+  test("a DRBD 9 module of another minor release than the targets stops step 06", async () => {
+    const cluster = new FakeCluster(await renderConfig());
+    try {
+      cluster.updateState((s: any) => {
+        s.nodes.pivoine.drbdModuleVersion = "9.1.23";
+      });
+      const result = await cluster.run("pivoine", ["--only", "drbd-module"]);
+      expect(result.code).not.toBe(0);
+      expect(result.output).toContain("DRBD 9.1.23 is loaded, but the config targets DRBD 9.2");
+      expect(cluster.isDone("pivoine", "06-drbd-module")).toBe(false);
+    } finally {
+      cluster.cleanup();
+    }
+  });
+});
+
+describe("run.sh on fake nodes: a storage pool created before its ZFS pool", () => {
+  let cluster: FakeCluster;
+  afterAll(() => cluster?.cleanup());
+  const pool = "sto-pool_zfs-01";
+  const poolOf = (node: string): any => (cluster.fakeState() as any).linstor.storagePools[`${node}/${pool}`];
+
+  test("the whole run creates every storage pool without an error report", async () => {
+    cluster = new FakeCluster(await renderConfig());
+    expectFinished(await cluster.runAll());
+    for (const node of cluster.nodes) expect(poolOf(node).error).toBeUndefined();
+  });
+
+  test("a pool LINSTOR kept in error stops the step after the wait, and is created again once the zpool exists", async () => {
+    // petunia's zpool is gone and its LINSTOR pool is in error, as a create before step 09 leaves it.
+    cluster.updateState((s: any) => {
+      s.nodes.petunia.zpools = {};
+      s.linstor.storagePools[`petunia/${pool}`].error = "no zfs dataset 'pool-nvme-01'";
+    });
+    const stuck = await cluster.run("pivoine", ["--only", "storage-pools", "--wait-timeout", "1"]);
+    expect(stuck.code).not.toBe(0);
+    expect(stuck.output).toContain(
+      `waited 1s for storage pool ${pool} on petunia without error (ZFS pool pool-nvme-01 there): run step 09-zfs-pool on petunia first`,
+    );
+    expect(stuck.output).not.toContain("already exists");
+    const since = cluster.mark();
+    const zfs = await cluster.run("petunia", ["--only", "zfs-pool"]);
+    expect(zfs.code).toBe(0);
+    const fixed = await cluster.run("pivoine", ["--only", "storage-pools"]);
+    expect(fixed.code).toBe(0);
+    expect(mutations(cluster.callsSince(since)).filter((c) => c.includes("storage-pool"))).toEqual([
+      `linstor --controllers 10.100.4.100,10.100.4.101,10.100.4.102,10.100.4.103 storage-pool delete petunia ${pool}`,
+      `linstor --controllers 10.100.4.100,10.100.4.101,10.100.4.102,10.100.4.103 storage-pool create zfsthin petunia ${pool} pool-nvme-01`,
+    ]);
+    expect(poolOf("petunia").error).toBeUndefined();
+  });
+});
+
 describe("run.sh on fake nodes: --dry-run", () => {
   let cluster: FakeCluster;
   afterAll(() => cluster?.cleanup());
@@ -397,7 +549,7 @@ describe("run.sh on fake nodes: --dry-run", () => {
     expect(pivoine.output).toContain("+ mkfs.ext4 -b 4096 /dev/drbd/by-res/linstor_db/0");
     expect(petunia.output).toMatch(/\+ pvecm add 10\.100\.3\.101 --link0 \S+ --link1 \S+/);
     expect(petunia.output).toContain(
-      "would wait for linstor_db Primary on a node and the LINSTOR controller answering",
+      "would wait for the controller highly available (pivoine's promoter running it) and every LINSTOR node Online",
     );
   });
 });
@@ -410,10 +562,10 @@ describe("run.sh on fake nodes: a wait that runs out", () => {
       const result = await cluster.run("pivoine", ["--wait-timeout", "0"]);
       expect(result.code).toBe(1);
       expect(result.output).toContain(
-        "run.sh: waited 0s for the LINSTOR satellite of petunia at 10.100.4.102:3366: run step 09-satellite on petunia first (./run.sh there), then rerun this",
+        "run.sh: waited 0s for the LINSTOR satellite of petunia at 10.100.4.102:3366: run step 10-satellite on petunia first (./run.sh there), then rerun this",
       );
-      expect(cluster.isDone("pivoine", "09-satellite")).toBe(true);
-      expect(cluster.isDone("pivoine", "10-linstor-nodes")).toBe(false);
+      expect(cluster.isDone("pivoine", "10-satellite")).toBe(true);
+      expect(cluster.isDone("pivoine", "11-linstor-nodes")).toBe(false);
       // What could be done before the wait is done: pivoine itself is registered.
       expect(Object.keys((cluster.fakeState() as any).linstor.nodes)).toEqual(["pivoine"]);
     } finally {
@@ -430,7 +582,7 @@ const FAILURES: { node: string; prefix: string; step: string }[] = [
   { node: "pivoine", prefix: "mkfs.ext4", step: "16-controller-db-migrate" },
   { node: "pivoine", prefix: "systemctl start var-lib-linstor.mount", step: "16-controller-db-migrate" },
   { node: "pivoine", prefix: "cp", step: "16-controller-db-migrate" },
-  { node: "petunia", prefix: "zpool create", step: "11-zfs-pool" },
+  { node: "petunia", prefix: "zpool create", step: "09-zfs-pool" },
 ];
 
 describe("run.sh on fake nodes: a failed step resumes and ends in the same state", () => {
@@ -466,6 +618,34 @@ describe("run.sh on fake nodes: a failed step resumes and ends in the same state
     expect(resumed!.output).toContain(`== ${step}: `);
     expect(resumed!.output).not.toContain(`== ${step}: done before, skipped`);
     expect(cluster.snapshot()).toEqual(reference);
+  });
+});
+
+describe("run.sh on fake nodes: a reboot in the middle of the migration", () => {
+  test("the rerun brings the database resource up (drbdadm adjust), says so, and finishes in the same state", async () => {
+    const whole = await uninterruptedRun();
+    const cluster = new FakeCluster(await renderConfig());
+    try {
+      cluster.failOnce("pivoine", "drbdadm primary");
+      let resumed: RunResult | undefined;
+      const results = await cluster.runAll([], async (result) => {
+        if (result.node !== "pivoine" || result.code === 0) return result;
+        // The node rebooted: the resource LINSTOR's .res file defines is down until adjusted.
+        cluster.updateState((s: any) => {
+          s.nodes.pivoine.drbdDown = true;
+        });
+        resumed = await cluster.run("pivoine");
+        return resumed;
+      });
+      expectFinished(results);
+      expect(resumed!.output).toContain(
+        "DRBD resource linstor_db is defined here but down (a reboot?): bringing it up with drbdadm adjust",
+      );
+      expect(resumed!.output).not.toMatch(/run step 13-resource-groups/);
+      expect(cluster.snapshot()).toEqual(whole.snapshot);
+    } finally {
+      cluster.cleanup();
+    }
   });
 });
 

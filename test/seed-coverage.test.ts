@@ -32,18 +32,19 @@ describe("seed procedure coverage", () => {
       /run ifreload -a/,
       /run pvecm create homegarden --link0 10\.10\.0\.1 --link1 10\.100\.3\.101/,
       /install_file etc\/apt\/sources\.list\.d\/linbit\.sources/,
-      /local packages=\(drbd-dkms drbd-utils drbd-reactor linstor-proxmox linstor-controller linstor-satellite linstor-client\)\n/,
-      /install_packages proxmox-default-headers/,
+      /local packages=\(drbd-dkms drbd-utils drbd-reactor linstor-proxmox linstor-controller linstor-satellite linstor-client\) headers\n/,
+      /headers=\(proxmox-default-headers "proxmox-headers-\$\(uname -r\)"\)/,
+      /install_packages "\$\{headers\[@\]\}"/,
       /install_packages "\$\{packages\[@\]\}"/,
       /run modprobe drbd/,
       /run systemctl start linstor-controller\.service/,
       /install_file etc\/linstor\/linstor-client\.conf/,
+      /run zpool create pool-nvme-01 mirror \/dev\/nvme0n1 \/dev\/nvme1n1/,
       /install_file etc\/systemd\/system\/linstor-satellite\.service\.d\/homegarden\.conf/,
       /run linstor_cli node create pivoine 10\.100\.4\.101/,
       /run linstor_cli node create dahlia 10\.100\.4\.103/,
       /run linstor_cli node set-property dahlia DrbdOptions\/AutoEvictAllowEviction false/,
-      /run zpool create pool-nvme-01 mirror \/dev\/nvme0n1 \/dev\/nvme1n1/,
-      /run linstor_cli storage-pool create zfsthin pivoine sto-pool_zfs-01 pool-nvme-01/,
+      /ensure_storage_pool pivoine sto-pool_zfs-01 zfsthin pool-nvme-01/,
       /run linstor_cli resource-group create res-gr_pve --storage-pool sto-pool_zfs-01 --place-count 2 --diskless-on-remaining true/,
       /run linstor_cli volume-group create res-gr_pve/,
       /run linstor_cli resource-group create linstor-db-grp --storage-pool sto-pool_zfs-01 --place-count 3 --diskless-on-remaining true/,
@@ -111,7 +112,7 @@ describe("seed procedure coverage", () => {
 
     test("storage pools are created on the registered node names, not pve01..03", () => {
       const text = run(r, FIRST);
-      for (const node of ALL) expect(text).toContain(`storage-pool create zfsthin ${node} `);
+      for (const node of ALL) expect(text).toContain(`ensure_storage_pool ${node} sto-pool_zfs-01 zfsthin `);
       expect(text).not.toMatch(/pve0[123]|hostnamenode/);
     });
 

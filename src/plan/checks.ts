@@ -33,6 +33,38 @@ export interface NodeChecks {
    * the directories the bundle installs into).
    */
   snippetDirs: readonly SnippetDir[];
+  /** What the node must have installed, as major.minor, from the config's version contract. */
+  installedVersions: InstalledVersions;
+}
+
+/**
+ * The version contract checked on the node once the packages are in: each Debian package whose
+ * version must start with a target's major.minor, and the DRBD kernel module's (sysfs) version.
+ */
+export interface InstalledVersions {
+  packages: { package: string; majorMinor: string }[];
+  drbdModule?: string;
+}
+
+/** The Debian packages that carry each tool of the version contract (keepalived has its own step). */
+const PACKAGES_OF: Record<"linstor" | "drbdReactor" | "keepalived", string[]> = {
+  linstor: ["linstor-controller", "linstor-satellite"],
+  drbdReactor: ["drbd-reactor"],
+  keepalived: ["keepalived"],
+};
+
+/** "1.31.3" and "1.31" → "1.31"; the contract binds major.minor (patch releases are fixes). */
+export function majorMinor(version: string): string {
+  return version.split(".").slice(0, 2).join(".");
+}
+
+export function installedVersionsOf(plan: ClusterPlan): InstalledVersions {
+  const versions = plan.versions;
+  const packages = (["linstor", "drbdReactor", "keepalived"] as const).flatMap((tool) => {
+    const version = versions[tool];
+    return version === undefined ? [] : PACKAGES_OF[tool].map((p) => ({ package: p, majorMinor: majorMinor(version) }));
+  });
+  return { packages, ...(versions.drbd !== undefined ? { drbdModule: majorMinor(versions.drbd) } : {}) };
 }
 
 /** A directory and the names in it that its reader loads, e.g. every `*.toml`. */
@@ -80,5 +112,6 @@ export function nodeChecksOf(plan: ClusterPlan, node: PlannedNode): NodeChecks {
     vips: [vip.storage.ip, ...(vip.management ? [vip.management.ip] : [])],
     ...(plan.prometheus ? { prometheus: prometheusProbe(plan.prometheus.listen) } : {}),
     snippetDirs: SNIPPET_DIRS,
+    installedVersions: installedVersionsOf(plan),
   };
 }

@@ -89,6 +89,10 @@ export interface ClusterPlan {
       dbResource: string;
       dbSize: string;
       dbDevice: string;
+      /** The systemd target drbd-reactor's promoter starts where the database is Primary. */
+      servicesTarget: string;
+      /** How many peers each node with the database resource has (every node with a replica, less one). */
+      dbPeerCount: number;
       vip: { storage: HostAddress; management?: HostAddress };
       vipManager: "keepalived" | "ocf";
       onDemoteFailure: string;
@@ -152,6 +156,21 @@ function corosyncAddress(
 export const VENDORED_KEYRING_PATH = "/etc/apt/keyrings/linbit-keyring.gpg";
 export const PACKAGED_KEYRING_PATH = "/etc/apt/trusted.gpg.d/linbit-keyring.gpg";
 
+/**
+ * A name as drbd-reactor escapes it into a unit name (src/systemd.rs `escape_name`): letters, digits,
+ * ":" and "_" stay, "." too except first, "/" becomes "-", any other byte \xNN.
+ */
+export function systemdEscape(name: string): string {
+  return [...Buffer.from(name, "utf8")]
+    .map((b, i) => {
+      const c = String.fromCharCode(b);
+      if (c === "/") return "-";
+      if (/[:_0-9a-zA-Z]/.test(c) || (c === "." && i > 0)) return c;
+      return `\\x${b.toString(16).padStart(2, "0")}`;
+    })
+    .join("");
+}
+
 export function buildPlan(valid: ValidConfig): ClusterPlan {
   const { config, linkSubnets } = valid;
   const nodeNames = config.nodes.map((n) => n.name);
@@ -213,6 +232,10 @@ export function buildPlan(valid: ValidConfig): ClusterPlan {
         dbResource: ha.dbResource,
         dbSize: ha.dbSize,
         dbDevice: `/dev/drbd/by-res/${ha.dbResource}/0`,
+        servicesTarget: `drbd-services@${systemdEscape(ha.dbResource)}.target`,
+        dbPeerCount:
+          (ha.resourceGroup.disklessOnRemaining ? nodes.length : Math.min(ha.resourceGroup.placeCount, nodes.length)) -
+          1,
         vip: { storage: vipStorage, ...(ha.vip.management ? { management: parseHostAddress(ha.vip.management) } : {}) },
         vipManager,
         onDemoteFailure: ha.onDemoteFailure ?? DEFAULT_ON_DEMOTE_FAILURE,

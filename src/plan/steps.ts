@@ -35,6 +35,11 @@ export const STEP_DEFINITIONS: readonly StepDefinition[] = [
   { id: "drbd-module", title: "Load the DRBD 9 kernel module now and at boot", scope: "all" },
   { id: "controller-bootstrap", title: "Start the bootstrap LINSTOR controller (not enabled)", scope: "first" },
   { id: "linstor-client", title: "LINSTOR client configuration", scope: "all" },
+  {
+    id: "zfs-pool",
+    title: "Create the mirrored ZFS pool (before the satellite, so that LINSTOR finds it)",
+    scope: "all",
+  },
   { id: "satellite", title: "LINSTOR satellite drop-in, enable and start", scope: "all" },
   {
     id: "linstor-nodes",
@@ -42,12 +47,11 @@ export const STEP_DEFINITIONS: readonly StepDefinition[] = [
     scope: "first",
     waitsFor: "each satellite answers (TCP 3366), then each LINSTOR node is Online",
   },
-  { id: "zfs-pool", title: "Create the mirrored ZFS pool", scope: "all" },
   {
     id: "storage-pools",
     title: "Create the LINSTOR storage pool on every node",
     scope: "first",
-    waitsFor: "each node's ZFS pool: the storage-pool create is retried until it succeeds",
+    waitsFor: "each node's storage pool without error: one that LINSTOR kept in error is deleted and created again",
   },
   {
     id: "resource-groups",
@@ -64,7 +68,7 @@ export const STEP_DEFINITIONS: readonly StepDefinition[] = [
     id: "controller-db-migrate",
     title: "Move the controller database onto DRBD (once)",
     scope: "first",
-    waitsFor: "the database resource UpToDate here (drbdadm status)",
+    waitsFor: "the database resource UpToDate on every replica, every peer connected (drbdadm status)",
   },
   {
     id: "controller-standby",
@@ -76,7 +80,8 @@ export const STEP_DEFINITIONS: readonly StepDefinition[] = [
     id: "drbd-reactor",
     title: "drbd-reactor promoter for the controller",
     scope: "all",
-    waitsFor: "others: the database resource Primary on some node and the controller answering (linstor)",
+    waitsFor:
+      "first: its promoter running the controller (port 3370), then it marks the controller HA; others: that mark (Aux/ClusterIsHA) and every LINSTOR node Online",
   },
   { id: "keepalived", title: "keepalived VIP that follows the controller", scope: "all", onlyWith: "keepalived" },
   {

@@ -56,6 +56,7 @@ export const FAKE_COMMANDS = [
   "corosync-cfgtool",
   "pvesm",
   "lsblk",
+  "uname",
 ];
 
 /** A fake MAC for NIC number `i` of node number `n` (locally administered, never a real card). */
@@ -135,6 +136,7 @@ export class FakeCluster {
       JSON.stringify({
         nodes,
         proxmoxRelease: plan.proxmoxRelease,
+        targets: plan.versions,
         vips: vips.map((v) => v.ip),
         vipCidrs: vips.map((v) => v.cidr),
         prometheusPort: plan.prometheus ? Number(plan.prometheus.listen.split(":").pop()) : null,

@@ -17,8 +17,8 @@ readonly STEPS=(
   05-packages
   06-drbd-module
   08-linstor-client
-  09-satellite
-  11-zfs-pool
+  09-zfs-pool
+  10-satellite
   14-controller-disable
   15-controller-mount-unit
   17-controller-standby
@@ -34,8 +34,8 @@ declare -A STEP_TITLES=(
   [05-packages]='Install kernel headers, DRBD and LINSTOR packages'
   [06-drbd-module]='Load the DRBD 9 kernel module now and at boot'
   [08-linstor-client]='LINSTOR client configuration'
-  [09-satellite]='LINSTOR satellite drop-in, enable and start'
-  [11-zfs-pool]='Create the mirrored ZFS pool'
+  [09-zfs-pool]='Create the mirrored ZFS pool (before the satellite, so that LINSTOR finds it)'
+  [10-satellite]='LINSTOR satellite drop-in, enable and start'
   [14-controller-disable]='Disable the linstor-controller unit (drbd-reactor starts it)'
   [15-controller-mount-unit]='Mount unit for /var/lib/linstor, the controller'\''s restart drop-in'
   [17-controller-standby]='Protect the empty /var/lib/linstor mount point'
@@ -214,8 +214,8 @@ wait_for() {
   shift 3
   if [[ $DRY_RUN -eq 1 ]]; then
     note "would wait for ${what} (step ${other_step} on ${other_node})"
-    # A waited-for command that changes something is shown like any other.
-    if [[ "$1" == run ]]; then "$@"; fi
+    # A waited-for command that changes something (run ..., or an ensure_ function) is shown like any other.
+    if [[ "$1" == run || "$1" == ensure_* ]]; then "$@"; fi
     return 0
   fi
   until "$@"; do
@@ -240,11 +240,17 @@ linstor_cli() {
 #   prop KEY VALUE          an object whose property KEY is VALUE
 #   drbd-option NAME VALUE  an object with DrbdOptions/<section>/NAME = VALUE
 #   online                  at least one object, every one with connection_status ONLINE
+#   failing                 an object with an error report (its ret_code has both type bits of
+#                           LINSTOR's MASK_ERROR, 0xC000000000000000, set: ApiRcUtils.java)
+#   kv KEY VALUE            `controller list-properties` lists KEY = VALUE (no properties: empty)
 readonly LINSTOR_QUERY='
 import json, sys
 query = sys.argv[1:]
+text = sys.stdin.read()
+if query[0] == "kv" and not text.strip():
+    sys.exit(1)
 try:
-    replies = json.load(sys.stdin)
+    replies = json.loads(text)
 except ValueError:
     sys.exit(2)
 if not isinstance(replies, list) or not all(isinstance(r, list) for r in replies):
@@ -259,6 +265,11 @@ elif query[0] == "drbd-option":
     yes = any(k.startswith("DrbdOptions/") and k.endswith("/" + query[1]) and v == query[2] for p in props for k, v in p.items())
 elif query[0] == "online":
     yes = bool(objects) and all(o.get("connection_status") == "ONLINE" for o in objects)
+elif query[0] == "failing":
+    error = 0xC000000000000000
+    yes = any(isinstance(r, dict) and (int(r.get("ret_code", 0)) & error) == error for o in objects for r in o.get("reports") or [])
+elif query[0] == "kv":
+    yes = any(o.get("key") == query[1] and o.get("value") == query[2] for o in objects)
 else:
     sys.exit(2)
 sys.exit(0 if yes else 1)
@@ -320,9 +331,29 @@ db_present() {
 db_status() {
   drbdadm status "$DB_RESOURCE" 2>/dev/null
 }
-db_up_to_date() {
+# What keeps the `drbdadm status` text $1 from being in sync, as "NODE state; ..." (empty: in sync):
+# a disk or peer disk neither UpToDate nor Diskless, a peer not Connected (only then is
+# "connection:" shown).
+db_sync_problems() {
+  awk -v node="$NODE" 'NR == 1 { peer = node } /^  [^ ]+ (role|connection):/ { peer = $1 }
+    /connection:/ { for (i = 1; i <= NF; i++) if ($i ~ /^connection:/) printf "%s %s; ", peer, $i }
+    { for (i = 1; i <= NF; i++) if ($i ~ /^(peer-)?disk:/ && $i !~ /:(UpToDate|Diskless)$/) printf "%s %s; ", peer, $i }' <<<"$1"
+}
+# Every replica of the database UpToDate and all DB_PEERS peers connected: only then may a migration
+# copy onto it (a peer that is still syncing or away would miss the copy).
+readonly DB_PEERS=2
+db_in_sync_everywhere() {
   local status
-  status=$(db_status) && grep -Eq '^[[:space:]]+(volume:[0-9]+ )?disk:UpToDate' <<<"$status"
+  status=$(db_status) || return 1
+  [[ -z "$(db_sync_problems "$status")" ]] || return 1
+  [[ $(grep -cE '^  [^ ]+ (role|connection):' <<<"$status") -eq $DB_PEERS ]]
+}
+# After a reboot the resource is down although LINSTOR's .res file still defines it: brought up.
+db_up_if_defined() {
+  if ! db_present && drbdadm dump "$DB_RESOURCE" >/dev/null 2>&1; then
+    note "DRBD resource ${DB_RESOURCE} is defined here but down (a reboot?): bringing it up with drbdadm adjust"
+    run drbdadm adjust "$DB_RESOURCE"
+  fi
 }
 # Some node (this one or a peer) holds the database resource Primary: the controller runs on DRBD.
 db_primary_somewhere() {
@@ -331,6 +362,24 @@ db_primary_somewhere() {
 }
 controller_on_drbd() {
   db_primary_somewhere && controller_answers
+}
+# drbd-reactor's promoter runs the controller here: its target active, the database Primary here and
+# the controller answering on port 3370.
+readonly DB_SERVICES_TARGET=drbd-services@linstor_db.target
+readonly NODE_STORAGE_IP=10.100.4.102
+promoter_active_here() {
+  systemctl is-active --quiet drbd-reactor.service && systemctl is-active --quiet "$DB_SERVICES_TARGET" &&
+    [[ "$(drbdadm role "$DB_RESOURCE" 2>/dev/null)" == Primary* ]] && tcp_open "$NODE_STORAGE_IP" 3370
+}
+# The cluster-wide mark that the controller is highly available: set by the first node once its
+# promoter runs the controller from DRBD (the property LINBIT's Ansible role uses).
+readonly HA_PROPERTY=Aux/ClusterIsHA
+controller_is_ha() {
+  ANY_CONTROLLER=1 linstor_says kv "$HA_PROPERTY" true -- controller list-properties
+}
+# A standby's drbd-reactor may start: the controller is HA and lists every node Online.
+cluster_ready_for_standby() {
+  controller_is_ha && linstor_says online -- node list
 }
 
 # The Proxmox cluster file system has quorum, so /etc/pve is writable and in sync.
@@ -382,6 +431,30 @@ install_bundle_debs() {
   run env DEBIAN_FRONTEND=noninteractive apt-get install -y "${offline[@]}" "${debs[@]}"
 }
 
+# require_package_version PACKAGE MAJOR.MINOR: the installed PACKAGE is the version the config
+# targets (MANIFEST.json "targets"); another one stops the run before anything is built on it.
+require_package_version() {
+  local package=$1 want=$2 have problem=""
+  # shellcheck disable=SC2016 # ${Version} is dpkg-query's field, not a shell variable.
+  have=$(dpkg-query -W -f='${Version}' "$package" 2>/dev/null) || have=""
+  have=${have#*:}
+  if [[ -z "$have" && $DRY_RUN -eq 1 ]]; then
+    note "would check that ${package} is ${want}.x once installed"
+    return 0
+  elif [[ -z "$have" ]]; then
+    problem="${package} is not installed, but the config targets ${want}"
+  elif [[ "$have" != "$want" && "$have" != "$want".* && "$have" != "$want"-* && "$have" != "$want"~* ]]; then
+    problem="${package} ${have} is installed, but the config targets ${want} (MANIFEST.json targets): install ${package} ${want}.x from your repository, or change versions in the config and render again"
+  fi
+  if [[ -z "$problem" ]]; then
+    note "${package} ${have}, as the config targets (${want})"
+  elif [[ $DRY_RUN -eq 1 ]]; then
+    note "would stop unless it is installed by then: ${problem}"
+  else
+    die "$problem"
+  fi
+}
+
 # Kernel state. HOMEGARDEN_SYSFS exists for the tests' fake kernel; on a node it is unset.
 readonly SYSFS=${HOMEGARDEN_SYSFS:-/sys}
 
@@ -431,15 +504,22 @@ step_04_linbit_apt() {
 
 # 05-packages: Install kernel headers, DRBD and LINSTOR packages
 step_05_packages() {
-  local packages=(drbd-dkms drbd-utils drbd-reactor linstor-proxmox linstor-controller linstor-satellite linstor-client)
+  local packages=(drbd-dkms drbd-utils drbd-reactor linstor-proxmox linstor-controller linstor-satellite linstor-client) headers
+  # The running kernel's own headers as well as the default ones: drbd-dkms builds DRBD 9 for the
+  # kernel that runs now, not only for the newest one installed (LINBIT's Proxmox guide).
+  headers=(proxmox-default-headers "proxmox-headers-$(uname -r)")
   # Only what is missing; the package lists are refreshed first (the LINBIT source is new).
-  if [[ $APT_MIRROR -eq 1 && -n "$(missing_packages proxmox-default-headers "${packages[@]}")" ]]; then
+  if [[ $APT_MIRROR -eq 1 && -n "$(missing_packages "${headers[@]}" "${packages[@]}")" ]]; then
     run apt-get update
   fi
-  install_bundle_debs proxmox-default-headers "${packages[@]}"
+  install_bundle_debs "${headers[@]}" "${packages[@]}"
   # Headers first, so that drbd-dkms builds the module for the running kernel.
-  install_packages proxmox-default-headers
+  install_packages "${headers[@]}"
   install_packages "${packages[@]}"
+  # The version contract of MANIFEST.json holds on the node too: what was installed is checked.
+  require_package_version linstor-controller 1.31
+  require_package_version linstor-satellite 1.31
+  require_package_version drbd-reactor 1.9
   # The package enables and starts linstor-controller. Here it would be a second, empty LINSTOR
   # that a client may reach before the real one: stopped and disabled at once, not at step 14-controller-disable.
   # drbd-reactor starts it on this node once the database is on DRBD.
@@ -454,21 +534,21 @@ step_05_packages() {
 # 06-drbd-module: Load the DRBD 9 kernel module now and at boot
 step_06_drbd_module() {
   install_file etc/modules-load.d/drbd.conf 0644
+  local version=""
   if [[ -r "${SYSFS}/module/drbd/version" ]]; then
-    local version
     version=$(<"${SYSFS}/module/drbd/version")
-    [[ "$version" == 9.* ]] || die "DRBD ${version} (the kernel's own module) is loaded, not DRBD 9: reboot, then rerun"
-    note "DRBD ${version} loaded"
+    [[ "$version" == 9.* ]] || die "DRBD ${version} (the kernel's own module) is loaded, not DRBD 9: install proxmox-headers-\$(uname -r) so that drbd-dkms builds for the running kernel, reboot, then rerun"
   else
     run modprobe drbd
+    [[ $DRY_RUN -eq 0 ]] || return 0
     # The kernel's own DRBD 8.4 loads when drbd-dkms built nothing for the running kernel.
-    if [[ $DRY_RUN -eq 0 ]]; then
-      local loaded=""
-      [[ -r "${SYSFS}/module/drbd/version" ]] && loaded=$(<"${SYSFS}/module/drbd/version")
-      [[ "$loaded" == 9.* ]] || die "modprobe drbd loaded DRBD ${loaded:-of no known version}, not DRBD 9: install proxmox-headers-\$(uname -r) so that drbd-dkms builds for the running kernel, reboot, then rerun"
-      note "DRBD ${loaded} loaded"
-    fi
+    [[ -r "${SYSFS}/module/drbd/version" ]] && version=$(<"${SYSFS}/module/drbd/version")
+    [[ "$version" == 9.* ]] || die "modprobe drbd loaded DRBD ${version:-of no known version}, not DRBD 9: install proxmox-headers-\$(uname -r) so that drbd-dkms builds for the running kernel, reboot, then rerun"
   fi
+  # The version contract (MANIFEST.json targets): the DRBD module's major.minor.
+  local want=9.2
+  [[ "$version" == "$want" || "$version" == "$want".* || "$version" == "$want"-* ]] || die "DRBD ${version} is loaded, but the config targets DRBD ${want}: install drbd-dkms ${want}.x, reboot, then rerun (or change versions in the config and render again)"
+  note "DRBD ${version} loaded"
 }
 
 # 08-linstor-client: LINSTOR client configuration
@@ -476,8 +556,17 @@ step_08_linstor_client() {
   install_file etc/linstor/linstor-client.conf 0644
 }
 
-# 09-satellite: LINSTOR satellite drop-in, enable and start
-step_09_satellite() {
+# 09-zfs-pool: Create the mirrored ZFS pool (before the satellite, so that LINSTOR finds it)
+step_09_zfs_pool() {
+  if zpool list -H -o name pool-nvme-01 >/dev/null 2>&1; then
+    note 'ZFS pool pool-nvme-01 exists'
+    return 0
+  fi
+  run zpool create pool-nvme-01 mirror /dev/nvme0n1 /dev/nvme1n1
+}
+
+# 10-satellite: LINSTOR satellite drop-in, enable and start
+step_10_satellite() {
   install_file etc/systemd/system/linstor-satellite.service.d/homegarden.conf 0644
   if [[ $FILE_CHANGED -eq 1 ]]; then
     run systemctl daemon-reload
@@ -490,15 +579,6 @@ step_09_satellite() {
   elif ! systemctl is-active --quiet linstor-satellite.service; then
     run systemctl start linstor-satellite.service
   fi
-}
-
-# 11-zfs-pool: Create the mirrored ZFS pool
-step_11_zfs_pool() {
-  if zpool list -H -o name pool-nvme-01 >/dev/null 2>&1; then
-    note 'ZFS pool pool-nvme-01 exists'
-    return 0
-  fi
-  run zpool create pool-nvme-01 mirror /dev/nvme0n1 /dev/nvme1n1
 }
 
 # 14-controller-disable: Disable the linstor-controller unit (drbd-reactor starts it)
@@ -522,6 +602,7 @@ step_15_controller_mount_unit() {
 
 # 17-controller-standby: Protect the empty /var/lib/linstor mount point
 step_17_controller_standby() {
+  db_up_if_defined
   wait_for 'DRBD resource linstor_db on petunia' pivoine 13-resource-groups db_present
   local db
   db=$(target /var/lib/linstor)
@@ -546,8 +627,9 @@ step_17_controller_standby() {
 
 # 18-drbd-reactor: drbd-reactor promoter for the controller
 step_18_drbd_reactor() {
-  # Before this node's drbd-reactor may promote the database, it must exist on DRBD with the controller on it.
-  wait_for 'linstor_db Primary on a node and the LINSTOR controller answering' pivoine 16-controller-db-migrate controller_on_drbd
+  # This node's promoter may start only once the first node's promoter runs the controller from DRBD
+  # (it then marks the controller highly available) and every LINSTOR node is Online.
+  wait_for 'the controller highly available (pivoine'\''s promoter running it) and every LINSTOR node Online' pivoine 18-drbd-reactor cluster_ready_for_standby
   install_file etc/drbd-reactor.d/linstor_db.toml 0644
   if ! systemctl is-enabled --quiet drbd-reactor.service; then
     run systemctl enable drbd-reactor.service
@@ -562,6 +644,7 @@ step_18_drbd_reactor() {
 # 19-keepalived: keepalived VIP that follows the controller
 step_19_keepalived() {
   install_packages keepalived
+  require_package_version keepalived 2.3
   install_file usr/local/bin/check_linstor.sh 0755
   install_file etc/keepalived/keepalived.conf 0600
   if ! systemctl is-enabled --quiet keepalived.service; then
@@ -829,6 +912,11 @@ verify_linstor() {
     return 0
   fi
   pass "linstor controller" "answers at one of ${CONTROLLERS}"
+  if controller_is_ha; then
+    pass "controller ha" "${HA_PROPERTY} is set: drbd-reactor runs the controller from DRBD"
+  else
+    fail "controller ha" "${HA_PROPERTY} is not set: step 18-drbd-reactor has not finished on pivoine"
+  fi
   for name in "${CLUSTER_NODES[@]}"; do
     if linstor_says online -- node list --nodes "$name"; then
       pass "linstor node ${name}" "Online"
@@ -854,9 +942,7 @@ verify_database() {
     fail promoter "cannot tell where ${DB_RESOURCE} is Primary"
     return 0
   fi
-  bad=$(awk -v node="$NODE" 'NR == 1 { peer = node } /^  [^ ]+ (role|connection):/ { peer = $1 }
-    /connection:/ { for (i = 1; i <= NF; i++) if ($i ~ /^connection:/) printf "%s %s; ", peer, $i }
-    { for (i = 1; i <= NF; i++) if ($i ~ /^(peer-)?disk:/ && $i !~ /:(UpToDate|Diskless)$/) printf "%s %s; ", peer, $i }' <<<"$status")
+  bad=$(db_sync_problems "$status")
   if [[ -n "$bad" ]]; then
     fail "database ${DB_RESOURCE}" "${bad%; }"
   else
@@ -869,6 +955,18 @@ verify_database() {
       pass promoter "${DB_RESOURCE} Primary on ${DB_PRIMARY} only; drbd-reactor runs here"
     else
       fail promoter "${DB_RESOURCE} Primary on ${DB_PRIMARY} only, but drbd-reactor is not running here"
+    fi
+    if [[ "$DB_PRIMARY" == "$NODE" ]]; then
+      if systemctl is-active --quiet "$DB_SERVICES_TARGET"; then
+        pass "promoter target" "${DB_SERVICES_TARGET} active here, where ${DB_RESOURCE} is Primary"
+      else
+        fail "promoter target" "${DB_SERVICES_TARGET} not active, though ${DB_RESOURCE} is Primary here: drbd-reactor does not run the controller"
+      fi
+      if tcp_open "$NODE_STORAGE_IP" 3370; then
+        pass "controller port" "the LINSTOR controller answers at ${NODE_STORAGE_IP}:3370"
+      else
+        fail "controller port" "nothing answers at ${NODE_STORAGE_IP}:3370, though ${DB_RESOURCE} is Primary here"
+      fi
     fi
   else
     fail promoter "${DB_RESOURCE} Primary on $(grep -c . <<<"$primaries") nodes (${primaries//$'\n'/ }), not exactly one"

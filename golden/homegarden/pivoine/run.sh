@@ -18,9 +18,9 @@ readonly STEPS=(
   06-drbd-module
   07-controller-bootstrap
   08-linstor-client
-  09-satellite
-  10-linstor-nodes
-  11-zfs-pool
+  09-zfs-pool
+  10-satellite
+  11-linstor-nodes
   12-storage-pools
   13-resource-groups
   14-controller-disable
@@ -39,9 +39,9 @@ declare -A STEP_TITLES=(
   [06-drbd-module]='Load the DRBD 9 kernel module now and at boot'
   [07-controller-bootstrap]='Start the bootstrap LINSTOR controller (not enabled)'
   [08-linstor-client]='LINSTOR client configuration'
-  [09-satellite]='LINSTOR satellite drop-in, enable and start'
-  [10-linstor-nodes]='Register LINSTOR nodes and their properties'
-  [11-zfs-pool]='Create the mirrored ZFS pool'
+  [09-zfs-pool]='Create the mirrored ZFS pool (before the satellite, so that LINSTOR finds it)'
+  [10-satellite]='LINSTOR satellite drop-in, enable and start'
+  [11-linstor-nodes]='Register LINSTOR nodes and their properties'
   [12-storage-pools]='Create the LINSTOR storage pool on every node'
   [13-resource-groups]='Resource groups, volume groups, DRBD options, controller database resource'
   [14-controller-disable]='Disable the linstor-controller unit (drbd-reactor starts it)'
@@ -222,8 +222,8 @@ wait_for() {
   shift 3
   if [[ $DRY_RUN -eq 1 ]]; then
     note "would wait for ${what} (step ${other_step} on ${other_node})"
-    # A waited-for command that changes something is shown like any other.
-    if [[ "$1" == run ]]; then "$@"; fi
+    # A waited-for command that changes something (run ..., or an ensure_ function) is shown like any other.
+    if [[ "$1" == run || "$1" == ensure_* ]]; then "$@"; fi
     return 0
   fi
   until "$@"; do
@@ -238,8 +238,15 @@ wait_for() {
 
 # LINSTOR client against the controller candidates (VIP first).
 readonly CONTROLLERS=10.100.4.100,10.100.4.101,10.100.4.102,10.100.4.103
+# Until the database is on DRBD, this node's client asks its own bootstrap controller only: no other
+# node's controller (package-started, empty) can ever take a node, pool or resource from this run.
+readonly BOOTSTRAP_CONTROLLER=10.100.4.101
 linstor_cli() {
-  linstor --controllers "$CONTROLLERS" "$@"
+  local controllers=$CONTROLLERS
+  if ! is_done 16-controller-db-migrate && [[ -z "${ANY_CONTROLLER:-}" ]]; then
+    controllers=$BOOTSTRAP_CONTROLLER
+  fi
+  linstor --controllers "$controllers" "$@"
 }
 
 # Answers a question about `linstor -m --output-version v1 ... list` JSON on stdin (a list with one
@@ -248,11 +255,17 @@ linstor_cli() {
 #   prop KEY VALUE          an object whose property KEY is VALUE
 #   drbd-option NAME VALUE  an object with DrbdOptions/<section>/NAME = VALUE
 #   online                  at least one object, every one with connection_status ONLINE
+#   failing                 an object with an error report (its ret_code has both type bits of
+#                           LINSTOR's MASK_ERROR, 0xC000000000000000, set: ApiRcUtils.java)
+#   kv KEY VALUE            `controller list-properties` lists KEY = VALUE (no properties: empty)
 readonly LINSTOR_QUERY='
 import json, sys
 query = sys.argv[1:]
+text = sys.stdin.read()
+if query[0] == "kv" and not text.strip():
+    sys.exit(1)
 try:
-    replies = json.load(sys.stdin)
+    replies = json.loads(text)
 except ValueError:
     sys.exit(2)
 if not isinstance(replies, list) or not all(isinstance(r, list) for r in replies):
@@ -267,6 +280,11 @@ elif query[0] == "drbd-option":
     yes = any(k.startswith("DrbdOptions/") and k.endswith("/" + query[1]) and v == query[2] for p in props for k, v in p.items())
 elif query[0] == "online":
     yes = bool(objects) and all(o.get("connection_status") == "ONLINE" for o in objects)
+elif query[0] == "failing":
+    error = 0xC000000000000000
+    yes = any(isinstance(r, dict) and (int(r.get("ret_code", 0)) & error) == error for o in objects for r in o.get("reports") or [])
+elif query[0] == "kv":
+    yes = any(o.get("key") == query[1] and o.get("value") == query[2] for o in objects)
 else:
     sys.exit(2)
 sys.exit(0 if yes else 1)
@@ -328,9 +346,29 @@ db_present() {
 db_status() {
   drbdadm status "$DB_RESOURCE" 2>/dev/null
 }
-db_up_to_date() {
+# What keeps the `drbdadm status` text $1 from being in sync, as "NODE state; ..." (empty: in sync):
+# a disk or peer disk neither UpToDate nor Diskless, a peer not Connected (only then is
+# "connection:" shown).
+db_sync_problems() {
+  awk -v node="$NODE" 'NR == 1 { peer = node } /^  [^ ]+ (role|connection):/ { peer = $1 }
+    /connection:/ { for (i = 1; i <= NF; i++) if ($i ~ /^connection:/) printf "%s %s; ", peer, $i }
+    { for (i = 1; i <= NF; i++) if ($i ~ /^(peer-)?disk:/ && $i !~ /:(UpToDate|Diskless)$/) printf "%s %s; ", peer, $i }' <<<"$1"
+}
+# Every replica of the database UpToDate and all DB_PEERS peers connected: only then may a migration
+# copy onto it (a peer that is still syncing or away would miss the copy).
+readonly DB_PEERS=2
+db_in_sync_everywhere() {
   local status
-  status=$(db_status) && grep -Eq '^[[:space:]]+(volume:[0-9]+ )?disk:UpToDate' <<<"$status"
+  status=$(db_status) || return 1
+  [[ -z "$(db_sync_problems "$status")" ]] || return 1
+  [[ $(grep -cE '^  [^ ]+ (role|connection):' <<<"$status") -eq $DB_PEERS ]]
+}
+# After a reboot the resource is down although LINSTOR's .res file still defines it: brought up.
+db_up_if_defined() {
+  if ! db_present && drbdadm dump "$DB_RESOURCE" >/dev/null 2>&1; then
+    note "DRBD resource ${DB_RESOURCE} is defined here but down (a reboot?): bringing it up with drbdadm adjust"
+    run drbdadm adjust "$DB_RESOURCE"
+  fi
 }
 # Some node (this one or a peer) holds the database resource Primary: the controller runs on DRBD.
 db_primary_somewhere() {
@@ -339,6 +377,45 @@ db_primary_somewhere() {
 }
 controller_on_drbd() {
   db_primary_somewhere && controller_answers
+}
+# drbd-reactor's promoter runs the controller here: its target active, the database Primary here and
+# the controller answering on port 3370.
+readonly DB_SERVICES_TARGET=drbd-services@linstor_db.target
+readonly NODE_STORAGE_IP=10.100.4.101
+promoter_active_here() {
+  systemctl is-active --quiet drbd-reactor.service && systemctl is-active --quiet "$DB_SERVICES_TARGET" &&
+    [[ "$(drbdadm role "$DB_RESOURCE" 2>/dev/null)" == Primary* ]] && tcp_open "$NODE_STORAGE_IP" 3370
+}
+# The cluster-wide mark that the controller is highly available: set by the first node once its
+# promoter runs the controller from DRBD (the property LINBIT's Ansible role uses).
+readonly HA_PROPERTY=Aux/ClusterIsHA
+controller_is_ha() {
+  ANY_CONTROLLER=1 linstor_says kv "$HA_PROPERTY" true -- controller list-properties
+}
+# A standby's drbd-reactor may start: the controller is HA and lists every node Online.
+cluster_ready_for_standby() {
+  controller_is_ha && linstor_says online -- node list
+}
+
+# ensure_storage_pool NODE POOL KIND ZPOOL: NODE's LINSTOR storage pool exists without an error. LINSTOR
+# commits a new pool before the satellite checks its ZFS pool (CtrlStorPoolCrtApiCallHandler), so a
+# pool created too early stays in error and every create after it says "already exists": such a pool
+# is deleted and created again. Fails (for wait_for to retry) while the pool reports an error.
+ensure_storage_pool() {
+  local node=$1 pool=$2 kind=$3 zpool=$4
+  local list=(storage-pool list --nodes "$node" --storage-pools "$pool")
+  if [[ $DRY_RUN -eq 1 ]]; then
+    linstor_ask exists -- "${list[@]}" || run linstor_cli storage-pool create "$kind" "$node" "$pool" "$zpool"
+    return 0
+  fi
+  if linstor_says failing -- "${list[@]}"; then
+    note "storage pool ${pool} on ${node} reports an error (ZFS pool ${zpool} missing there?): deleting it to create it again"
+    run linstor_cli storage-pool delete "$node" "$pool" || return 1
+  elif linstor_says exists -- "${list[@]}"; then
+    return 0
+  fi
+  run linstor_cli storage-pool create "$kind" "$node" "$pool" "$zpool" || return 1
+  ! linstor_says failing -- "${list[@]}"
 }
 
 # The Proxmox cluster file system has quorum, so /etc/pve is writable and in sync.
@@ -390,6 +467,30 @@ install_bundle_debs() {
   run env DEBIAN_FRONTEND=noninteractive apt-get install -y "${offline[@]}" "${debs[@]}"
 }
 
+# require_package_version PACKAGE MAJOR.MINOR: the installed PACKAGE is the version the config
+# targets (MANIFEST.json "targets"); another one stops the run before anything is built on it.
+require_package_version() {
+  local package=$1 want=$2 have problem=""
+  # shellcheck disable=SC2016 # ${Version} is dpkg-query's field, not a shell variable.
+  have=$(dpkg-query -W -f='${Version}' "$package" 2>/dev/null) || have=""
+  have=${have#*:}
+  if [[ -z "$have" && $DRY_RUN -eq 1 ]]; then
+    note "would check that ${package} is ${want}.x once installed"
+    return 0
+  elif [[ -z "$have" ]]; then
+    problem="${package} is not installed, but the config targets ${want}"
+  elif [[ "$have" != "$want" && "$have" != "$want".* && "$have" != "$want"-* && "$have" != "$want"~* ]]; then
+    problem="${package} ${have} is installed, but the config targets ${want} (MANIFEST.json targets): install ${package} ${want}.x from your repository, or change versions in the config and render again"
+  fi
+  if [[ -z "$problem" ]]; then
+    note "${package} ${have}, as the config targets (${want})"
+  elif [[ $DRY_RUN -eq 1 ]]; then
+    note "would stop unless it is installed by then: ${problem}"
+  else
+    die "$problem"
+  fi
+}
+
 # Kernel state. HOMEGARDEN_SYSFS exists for the tests' fake kernel; on a node it is unset.
 readonly SYSFS=${HOMEGARDEN_SYSFS:-/sys}
 
@@ -437,35 +538,42 @@ step_04_linbit_apt() {
 
 # 05-packages: Install kernel headers, DRBD and LINSTOR packages
 step_05_packages() {
-  local packages=(drbd-dkms drbd-utils drbd-reactor linstor-proxmox linstor-controller linstor-satellite linstor-client)
+  local packages=(drbd-dkms drbd-utils drbd-reactor linstor-proxmox linstor-controller linstor-satellite linstor-client) headers
+  # The running kernel's own headers as well as the default ones: drbd-dkms builds DRBD 9 for the
+  # kernel that runs now, not only for the newest one installed (LINBIT's Proxmox guide).
+  headers=(proxmox-default-headers "proxmox-headers-$(uname -r)")
   # Only what is missing; the package lists are refreshed first (the LINBIT source is new).
-  if [[ $APT_MIRROR -eq 1 && -n "$(missing_packages proxmox-default-headers "${packages[@]}")" ]]; then
+  if [[ $APT_MIRROR -eq 1 && -n "$(missing_packages "${headers[@]}" "${packages[@]}")" ]]; then
     run apt-get update
   fi
-  install_bundle_debs proxmox-default-headers "${packages[@]}"
+  install_bundle_debs "${headers[@]}" "${packages[@]}"
   # Headers first, so that drbd-dkms builds the module for the running kernel.
-  install_packages proxmox-default-headers
+  install_packages "${headers[@]}"
   install_packages "${packages[@]}"
+  # The version contract of MANIFEST.json holds on the node too: what was installed is checked.
+  require_package_version linstor-controller 1.31
+  require_package_version linstor-satellite 1.31
+  require_package_version drbd-reactor 1.9
 }
 
 # 06-drbd-module: Load the DRBD 9 kernel module now and at boot
 step_06_drbd_module() {
   install_file etc/modules-load.d/drbd.conf 0644
+  local version=""
   if [[ -r "${SYSFS}/module/drbd/version" ]]; then
-    local version
     version=$(<"${SYSFS}/module/drbd/version")
-    [[ "$version" == 9.* ]] || die "DRBD ${version} (the kernel's own module) is loaded, not DRBD 9: reboot, then rerun"
-    note "DRBD ${version} loaded"
+    [[ "$version" == 9.* ]] || die "DRBD ${version} (the kernel's own module) is loaded, not DRBD 9: install proxmox-headers-\$(uname -r) so that drbd-dkms builds for the running kernel, reboot, then rerun"
   else
     run modprobe drbd
+    [[ $DRY_RUN -eq 0 ]] || return 0
     # The kernel's own DRBD 8.4 loads when drbd-dkms built nothing for the running kernel.
-    if [[ $DRY_RUN -eq 0 ]]; then
-      local loaded=""
-      [[ -r "${SYSFS}/module/drbd/version" ]] && loaded=$(<"${SYSFS}/module/drbd/version")
-      [[ "$loaded" == 9.* ]] || die "modprobe drbd loaded DRBD ${loaded:-of no known version}, not DRBD 9: install proxmox-headers-\$(uname -r) so that drbd-dkms builds for the running kernel, reboot, then rerun"
-      note "DRBD ${loaded} loaded"
-    fi
+    [[ -r "${SYSFS}/module/drbd/version" ]] && version=$(<"${SYSFS}/module/drbd/version")
+    [[ "$version" == 9.* ]] || die "modprobe drbd loaded DRBD ${version:-of no known version}, not DRBD 9: install proxmox-headers-\$(uname -r) so that drbd-dkms builds for the running kernel, reboot, then rerun"
   fi
+  # The version contract (MANIFEST.json targets): the DRBD module's major.minor.
+  local want=9.2
+  [[ "$version" == "$want" || "$version" == "$want".* || "$version" == "$want"-* ]] || die "DRBD ${version} is loaded, but the config targets DRBD ${want}: install drbd-dkms ${want}.x, reboot, then rerun (or change versions in the config and render again)"
+  note "DRBD ${version} loaded"
 }
 
 # 07-controller-bootstrap: Start the bootstrap LINSTOR controller (not enabled)
@@ -485,8 +593,17 @@ step_08_linstor_client() {
   install_file etc/linstor/linstor-client.conf 0644
 }
 
-# 09-satellite: LINSTOR satellite drop-in, enable and start
-step_09_satellite() {
+# 09-zfs-pool: Create the mirrored ZFS pool (before the satellite, so that LINSTOR finds it)
+step_09_zfs_pool() {
+  if zpool list -H -o name pool-nvme-01 >/dev/null 2>&1; then
+    note 'ZFS pool pool-nvme-01 exists'
+    return 0
+  fi
+  run zpool create pool-nvme-01 mirror /dev/nvme0n1 /dev/nvme1n1
+}
+
+# 10-satellite: LINSTOR satellite drop-in, enable and start
+step_10_satellite() {
   install_file etc/systemd/system/linstor-satellite.service.d/homegarden.conf 0644
   if [[ $FILE_CHANGED -eq 1 ]]; then
     run systemctl daemon-reload
@@ -501,60 +618,45 @@ step_09_satellite() {
   fi
 }
 
-# 10-linstor-nodes: Register LINSTOR nodes and their properties
-step_10_linstor_nodes() {
+# 11-linstor-nodes: Register LINSTOR nodes and their properties
+step_11_linstor_nodes() {
   if ! linstor_ask exists -- node list --nodes pivoine; then
-    wait_for 'the LINSTOR satellite of pivoine at 10.100.4.101:3366' pivoine 09-satellite tcp_open 10.100.4.101 3366
+    wait_for 'the LINSTOR satellite of pivoine at 10.100.4.101:3366' pivoine 10-satellite tcp_open 10.100.4.101 3366
     run linstor_cli node create pivoine 10.100.4.101
   fi
   if ! linstor_ask prop DrbdOptions/AutoEvictAllowEviction false -- node list --nodes pivoine; then
     run linstor_cli node set-property pivoine DrbdOptions/AutoEvictAllowEviction false
   fi
   if ! linstor_ask exists -- node list --nodes petunia; then
-    wait_for 'the LINSTOR satellite of petunia at 10.100.4.102:3366' petunia 09-satellite tcp_open 10.100.4.102 3366
+    wait_for 'the LINSTOR satellite of petunia at 10.100.4.102:3366' petunia 10-satellite tcp_open 10.100.4.102 3366
     run linstor_cli node create petunia 10.100.4.102
   fi
   if ! linstor_ask prop DrbdOptions/AutoEvictAllowEviction false -- node list --nodes petunia; then
     run linstor_cli node set-property petunia DrbdOptions/AutoEvictAllowEviction false
   fi
   if ! linstor_ask exists -- node list --nodes dahlia; then
-    wait_for 'the LINSTOR satellite of dahlia at 10.100.4.103:3366' dahlia 09-satellite tcp_open 10.100.4.103 3366
+    wait_for 'the LINSTOR satellite of dahlia at 10.100.4.103:3366' dahlia 10-satellite tcp_open 10.100.4.103 3366
     run linstor_cli node create dahlia 10.100.4.103
   fi
   if ! linstor_ask prop DrbdOptions/AutoEvictAllowEviction false -- node list --nodes dahlia; then
     run linstor_cli node set-property dahlia DrbdOptions/AutoEvictAllowEviction false
   fi
-  wait_for 'LINSTOR node pivoine Online' pivoine 09-satellite node_online pivoine
-  wait_for 'LINSTOR node petunia Online' petunia 09-satellite node_online petunia
-  wait_for 'LINSTOR node dahlia Online' dahlia 09-satellite node_online dahlia
-}
-
-# 11-zfs-pool: Create the mirrored ZFS pool
-step_11_zfs_pool() {
-  if zpool list -H -o name pool-nvme-01 >/dev/null 2>&1; then
-    note 'ZFS pool pool-nvme-01 exists'
-    return 0
-  fi
-  run zpool create pool-nvme-01 mirror /dev/nvme0n1 /dev/nvme1n1
+  wait_for 'LINSTOR node pivoine Online' pivoine 10-satellite node_online pivoine
+  wait_for 'LINSTOR node petunia Online' petunia 10-satellite node_online petunia
+  wait_for 'LINSTOR node dahlia Online' dahlia 10-satellite node_online dahlia
 }
 
 # 12-storage-pools: Create the LINSTOR storage pool on every node
 step_12_storage_pools() {
-  if ! linstor_ask exists -- storage-pool list --nodes pivoine --storage-pools sto-pool_zfs-01; then
-    # Retried until pivoine has created its ZFS pool (LINSTOR refuses a pool it cannot find).
-    wait_for 'ZFS pool pool-nvme-01 on pivoine' pivoine 11-zfs-pool \
-      run linstor_cli storage-pool create zfsthin pivoine sto-pool_zfs-01 pool-nvme-01
-  fi
-  if ! linstor_ask exists -- storage-pool list --nodes petunia --storage-pools sto-pool_zfs-01; then
-    # Retried until petunia has created its ZFS pool (LINSTOR refuses a pool it cannot find).
-    wait_for 'ZFS pool pool-nvme-01 on petunia' petunia 11-zfs-pool \
-      run linstor_cli storage-pool create zfsthin petunia sto-pool_zfs-01 pool-nvme-01
-  fi
-  if ! linstor_ask exists -- storage-pool list --nodes dahlia --storage-pools sto-pool_zfs-01; then
-    # Retried until dahlia has created its ZFS pool (LINSTOR refuses a pool it cannot find).
-    wait_for 'ZFS pool pool-nvme-01 on dahlia' dahlia 11-zfs-pool \
-      run linstor_cli storage-pool create zfsthin dahlia sto-pool_zfs-01 pool-nvme-01
-  fi
+  # Until pivoine has its ZFS pool (its step 09-zfs-pool comes before its satellite starts).
+  wait_for 'storage pool sto-pool_zfs-01 on pivoine without error (ZFS pool pool-nvme-01 there)' pivoine 09-zfs-pool \
+    ensure_storage_pool pivoine sto-pool_zfs-01 zfsthin pool-nvme-01
+  # Until petunia has its ZFS pool (its step 09-zfs-pool comes before its satellite starts).
+  wait_for 'storage pool sto-pool_zfs-01 on petunia without error (ZFS pool pool-nvme-01 there)' petunia 09-zfs-pool \
+    ensure_storage_pool petunia sto-pool_zfs-01 zfsthin pool-nvme-01
+  # Until dahlia has its ZFS pool (its step 09-zfs-pool comes before its satellite starts).
+  wait_for 'storage pool sto-pool_zfs-01 on dahlia without error (ZFS pool pool-nvme-01 there)' dahlia 09-zfs-pool \
+    ensure_storage_pool dahlia sto-pool_zfs-01 zfsthin pool-nvme-01
 }
 
 # 13-resource-groups: Resource groups, volume groups, DRBD options, controller database resource
@@ -623,6 +725,12 @@ step_16_controller_db_migrate() {
     note "the controller database was moved onto DRBD before; it is never moved twice"
     return 0
   fi
+  # Recorded in LINSTOR itself, so that a node whose run.sh state is lost never moves it again.
+  if controller_is_ha; then
+    note "the controller is highly available already (${HA_PROPERTY} is set): the database was moved onto DRBD before; it is never moved twice"
+    return 0
+  fi
+  db_up_if_defined
   if [[ ! -e "$copied" ]]; then
     if [[ ! -e "$started" ]]; then
       if mountpoint -q "$db"; then
@@ -634,7 +742,7 @@ step_16_controller_db_migrate() {
       local packages_step=05-packages
       [[ -d "$db" ]] || die "$db does not exist: is linstor-controller installed (step ${packages_step})?"
     fi
-    wait_for 'linstor_db UpToDate on pivoine (its initial sync)' pivoine 13-resource-groups db_up_to_date
+    wait_for 'linstor_db UpToDate on every replica, with every peer connected' pivoine 13-resource-groups db_in_sync_everywhere
     # From here on a rerun resumes the migration instead of refusing it.
     [[ $DRY_RUN -eq 1 ]] || : >"$started"
     # The bootstrap controller, on the local disk, stops; never one that runs from the DRBD mount.
@@ -692,11 +800,17 @@ step_18_drbd_reactor() {
   elif ! systemctl is-active --quiet drbd-reactor.service; then
     run systemctl start drbd-reactor.service
   fi
+  # The promoter takes over the controller that step 16-controller-db-migrate started from DRBD.
+  wait_for 'drbd-reactor'\''s promoter running the controller here (drbd-services@linstor_db.target active, port 3370 answering)' pivoine 18-drbd-reactor promoter_active_here
+  if ! controller_is_ha; then
+    run linstor_cli controller set-property "$HA_PROPERTY" true
+  fi
 }
 
 # 19-keepalived: keepalived VIP that follows the controller
 step_19_keepalived() {
   install_packages keepalived
+  require_package_version keepalived 2.3
   install_file usr/local/bin/check_linstor.sh 0755
   install_file etc/keepalived/keepalived.conf 0600
   if ! systemctl is-enabled --quiet keepalived.service; then
@@ -969,6 +1083,11 @@ verify_linstor() {
     return 0
   fi
   pass "linstor controller" "answers at one of ${CONTROLLERS}"
+  if controller_is_ha; then
+    pass "controller ha" "${HA_PROPERTY} is set: drbd-reactor runs the controller from DRBD"
+  else
+    fail "controller ha" "${HA_PROPERTY} is not set: step 18-drbd-reactor has not finished on pivoine"
+  fi
   for name in "${CLUSTER_NODES[@]}"; do
     if linstor_says online -- node list --nodes "$name"; then
       pass "linstor node ${name}" "Online"
@@ -994,9 +1113,7 @@ verify_database() {
     fail promoter "cannot tell where ${DB_RESOURCE} is Primary"
     return 0
   fi
-  bad=$(awk -v node="$NODE" 'NR == 1 { peer = node } /^  [^ ]+ (role|connection):/ { peer = $1 }
-    /connection:/ { for (i = 1; i <= NF; i++) if ($i ~ /^connection:/) printf "%s %s; ", peer, $i }
-    { for (i = 1; i <= NF; i++) if ($i ~ /^(peer-)?disk:/ && $i !~ /:(UpToDate|Diskless)$/) printf "%s %s; ", peer, $i }' <<<"$status")
+  bad=$(db_sync_problems "$status")
   if [[ -n "$bad" ]]; then
     fail "database ${DB_RESOURCE}" "${bad%; }"
   else
@@ -1009,6 +1126,18 @@ verify_database() {
       pass promoter "${DB_RESOURCE} Primary on ${DB_PRIMARY} only; drbd-reactor runs here"
     else
       fail promoter "${DB_RESOURCE} Primary on ${DB_PRIMARY} only, but drbd-reactor is not running here"
+    fi
+    if [[ "$DB_PRIMARY" == "$NODE" ]]; then
+      if systemctl is-active --quiet "$DB_SERVICES_TARGET"; then
+        pass "promoter target" "${DB_SERVICES_TARGET} active here, where ${DB_RESOURCE} is Primary"
+      else
+        fail "promoter target" "${DB_SERVICES_TARGET} not active, though ${DB_RESOURCE} is Primary here: drbd-reactor does not run the controller"
+      fi
+      if tcp_open "$NODE_STORAGE_IP" 3370; then
+        pass "controller port" "the LINSTOR controller answers at ${NODE_STORAGE_IP}:3370"
+      else
+        fail "controller port" "nothing answers at ${NODE_STORAGE_IP}:3370, though ${DB_RESOURCE} is Primary here"
+      fi
     fi
   else
     fail promoter "${DB_RESOURCE} Primary on $(grep -c . <<<"$primaries") nodes (${primaries//$'\n'/ }), not exactly one"

@@ -40,6 +40,7 @@ PACKAGE_UNITS = {
     "keepalived": "keepalived.service",
 }
 DB_MOUNT_UNIT = "var-lib-linstor.mount"
+DB_SERVICES_TARGET = "drbd-services@linstor_db.target"
 
 
 def out(text=""):
@@ -109,6 +110,9 @@ def fake_systemctl(state):
             if u == DB_MOUNT_UNIT and not s["active"]:
                 mount_db(state)
             s["active"] = True
+            # drbd-reactor's promoter, where the database is Primary already, starts its target.
+            if u == "drbd-reactor.service" and node_state(state)["drbdRole"] == "Primary":
+                unit(state, DB_SERVICES_TARGET, create=True)["active"] = True
         elif verb == "reload":
             if not s["active"]:
                 raise Fail(1, f"Job for {u} failed: unit is not active")
@@ -185,10 +189,36 @@ def fake_apt_get(state):
     raise Fail(100, f"unexpected apt-get {' '.join(ARGV)}")
 
 
+TOOL_OF_PACKAGE = {
+    "linstor-controller": "linstor",
+    "linstor-satellite": "linstor",
+    "drbd-reactor": "drbdReactor",
+    "keepalived": "keepalived",
+}
+
+
+def package_version(state, package):
+    """packageVersions[package] of the node, else the config's target with a patch level (1.31 → 1.31.1-1)."""
+    pinned = node_state(state).get("packageVersions", {}).get(package)
+    if pinned:
+        return pinned
+    target = cluster_config().get("targets", {}).get(TOOL_OF_PACKAGE.get(package, ""), "1.0")
+    parts = target.split(".") + ["1"] * (3 - len(target.split(".")))
+    # keepalived's Debian version carries an epoch, as Debian's does.
+    return ("1:" if package == "keepalived" else "") + ".".join(parts[:3]) + "-1"
+
+
+def fake_uname(state):
+    if ARGV != ["-r"]:
+        raise Fail(1, f"unexpected uname {' '.join(ARGV)}")
+    out(node_state(state).get("kernel", "6.14.8-2-pve"))
+    return 0, False
+
+
 def fake_dpkg_query(state):
     package = ARGV[-1]
     if package in node_state(state)["packages"]:
-        out("install ok installed")
+        out(package_version(state, package) if "-f=${Version}" in ARGV else "install ok installed")
         return 0, False
     err(f"no packages found matching {package}")
     return 1, False
@@ -201,7 +231,8 @@ def fake_modprobe(state):
     os.makedirs(os.path.join(sysfs, "module", "drbd"), exist_ok=True)
     # drbdModuleVersion: what modprobe loads (e.g. the kernel's own 8.4 when dkms built nothing).
     with open(os.path.join(sysfs, "module", "drbd", "version"), "w") as f:
-        f.write(node_state(state).get("drbdModuleVersion", "9.2.12") + "\n")
+        drbd = cluster_config().get("targets", {}).get("drbd", "9.2")
+        f.write(node_state(state).get("drbdModuleVersion", ".".join((drbd.split(".") + ["0", "0"])[:2]) + ".12") + "\n")
     node_state(state)["drbdLoaded"] = True
     return 0, True
 
@@ -236,6 +267,8 @@ def probe_open(state, host, port):
             return True
         if port == 3366 and host == n["storage"]:
             return unit(state, "linstor-satellite", name)["active"]
+        if port == 3370 and host == n["storage"]:
+            return unit(state, "linstor-controller", name)["active"]
     return False
 
 
@@ -529,6 +562,16 @@ def fake_drbdadm(state):
         return 10, False
     me = node_state(state)
     peers = [n for n in state["linstor"]["resourceDefinitions"][resource]["nodes"] if n != NODE]
+    # drbdDown: defined by LINSTOR's .res file but not up (after a reboot); adjust brings it up.
+    if verb == "dump":
+        out(f"resource {resource} {{ }}")
+        return 0, False
+    if verb == "adjust":
+        me.pop("drbdDown", None)
+        return 0, True
+    if me.get("drbdDown"):
+        err(f"{resource}: No such resource")
+        return 10, False
     if verb == "status":
         out(f"{resource} role:{me['drbdRole']}")
         out("  disk:UpToDate")
@@ -595,6 +638,10 @@ def option_values(args, names):
     return found, positional
 
 
+# MASK_ERROR (0xC000000000000000) with an object, an operation and a code, as a signed 64-bit number.
+STOR_POOL_CRT_ERROR = (0xC000000000000000 | 0x0000000001000000 | 0x0000000000100000 | 1) - (1 << 64)
+
+
 def fake_linstor(state):
     args = list(ARGV)
     machine = False
@@ -635,6 +682,17 @@ def fake_linstor(state):
     if obj == "controller" and verb == "version":
         out("linstor controller 1.31.3; GIT-hash: fake")
         return 0, False
+    if obj == "controller" and verb == "list-properties":
+        props = db.setdefault("controllerProps", {})
+        if not machine:
+            raise Fail(2, "the fake answers lists only with -m --output-version v1")
+        # As the client prints it: one list of key/value objects, or nothing at all when empty.
+        out(json.dumps([[{"key": k, "value": v} for k, v in sorted(props.items())]], indent=2) if props else "")
+        return 0, False
+    if obj == "controller" and verb == "set-property":
+        key, value = pos
+        db.setdefault("controllerProps", {})[key] = value
+        return 0, True
     if obj == "node":
         if verb == "list":
             wanted = opts.get("nodes", "").split()
@@ -677,6 +735,10 @@ def fake_linstor(state):
                         "node_name": p["node"],
                         "provider_kind": "ZFS_THIN",
                         "props": {"StorDriver/ZPoolThin": p["zpool"]},
+                        # An error report: a ret_code with both type bits of MASK_ERROR set, as the signed
+                        # 64-bit number LINSTOR sends (built here: JavaScript, which also writes the
+                        # state, cannot hold it exactly).
+                        "reports": [{"ret_code": STOR_POOL_CRT_ERROR, "message": p["error"]}] if p.get("error") else [],
                     }
                     for key, p in sorted(pools.items())
                     if (not wanted_nodes or p["node"] in wanted_nodes)
@@ -689,10 +751,20 @@ def fake_linstor(state):
                 raise Fail(10, f"ERROR: Node '{node}' not found")
             if not unit(state, "linstor-satellite", node)["active"]:
                 raise Fail(10, f"ERROR: No active connection to satellite '{node}'")
-            if zpool not in node_state(state, node)["zpools"]:
-                raise Fail(10, f"ERROR: Storage pool '{name}' on node '{node}': zpool '{zpool}' not found")
             check_absent(pools, f"{node}/{name}", "Storage pool")
+            # As LINSTOR does: the pool is committed first, and the satellite's refusal of a missing
+            # zpool only leaves an error report on it (CtrlStorPoolCrtApiCallHandler).
             pools[f"{node}/{name}"] = {"name": name, "node": node, "kind": kind, "zpool": zpool}
+            if zpool not in node_state(state, node)["zpools"]:
+                message = f"(Node: '{node}') Failed to query free space from storage pool '{name}': no zfs dataset '{zpool}'"
+                pools[f"{node}/{name}"]["error"] = message
+                raise Fail(10, f"ERROR: {message}")
+            return 0, True
+        if verb == "delete":
+            node, name = pos
+            if f"{node}/{name}" not in pools:
+                raise Fail(10, f"ERROR: Storage pool '{name}' on node '{node}' not found")
+            del pools[f"{node}/{name}"]
             return 0, True
     if obj == "resource-group":
         groups = db["resourceGroups"]
@@ -797,6 +869,7 @@ HANDLERS = {
     "corosync-cfgtool": fake_corosync_cfgtool,
     "pvesm": fake_pvesm,
     "lsblk": fake_lsblk,
+    "uname": fake_uname,
     # Real file commands, recorded on the way (the seed's mv/cp of the controller database).
     "mv": passthrough("/bin/mv"),
     "cp": passthrough("/bin/cp"),
@@ -813,6 +886,7 @@ READ_ONLY = {"dpkg-query", "mountpoint", "lsattr", "blkid", "timeout"} | {
     "corosync-cfgtool",
     "pvesm",
     "lsblk",
+    "uname",
 }
 
 
