@@ -386,6 +386,29 @@ describe("run.sh on fake nodes: a cluster without monitoring", () => {
   });
 });
 
+describe("run.sh on fake nodes: a DRBD option with a unit", () => {
+  test("c-max-rate=4G is sent once: the rerun reads back LINSTOR's 4194304 (KiB) as already set", async () => {
+    const { file } = writeConfig(
+      exampleWith(
+        'resourceGroups: [{ name: "res-gr_pve", placeCount: 2, disklessOnRemaining: true }],',
+        'resourceGroups: [\n      { name: "res-gr_pve", placeCount: 2, disklessOnRemaining: true, drbdOptions: { "c-max-rate": "4G" } },\n    ],',
+      ),
+    );
+    const cluster = new FakeCluster(await renderConfig(file));
+    try {
+      expectFinished(await cluster.runAll());
+      const stored = (cluster.fakeState() as any).linstor.resourceGroups["res-gr_pve"].props;
+      expect(stored["DrbdOptions/PeerDevice/c-max-rate"]).toBe("4194304");
+      const since = cluster.mark();
+      const rerun = await cluster.run("pivoine", ["--only", "resource-groups"]);
+      expect(rerun.code).toBe(0);
+      expect(mutations(cluster.callsSince(since))).toEqual([]);
+    } finally {
+      cluster.cleanup();
+    }
+  });
+});
+
 describe("run.sh on fake nodes: linstor.satellite.notifyStartup", () => {
   test("a Type=notify satellite is started without waiting for it, so the cluster still comes up", async () => {
     const { file } = writeConfig(

@@ -48,3 +48,23 @@ export function needsKeepResource(config: ClusterConfig): boolean {
  * ignored `on-stop-failure` since ("deprecated and ignored", src/plugin/promoter.rs at v0.5.0).
  */
 export const MIN_DRBD_REACTOR = "0.5";
+
+/**
+ * From LINSTOR 1.34 the diskless resources `--diskless-on-remaining` creates are DRBD clients without
+ * a quorum vote ("diskless on remaining are by default client-only (no quorum vote)",
+ * CtrlRscAutoPlaceApiCallHandler.java at v1.34.0-rc.1). An even number of diskful replicas then has
+ * no tiebreaker from them: such a group is created without the flag, so that LINSTOR's automatic
+ * tiebreaker (a voting diskless peer) is placed instead. Unknown versions keep the flag.
+ */
+export const LINSTOR_CLIENT_DISKLESS = "1.34";
+export function disklessOnRemainingDropped(
+  group: { placeCount: number; disklessOnRemaining?: boolean },
+  linstor: string | undefined,
+): boolean {
+  return (
+    group.disklessOnRemaining === true &&
+    group.placeCount % 2 === 0 &&
+    linstor !== undefined &&
+    compareVersions(linstor, LINSTOR_CLIENT_DISKLESS) >= 0
+  );
+}

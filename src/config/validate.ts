@@ -21,7 +21,9 @@ import {
   DEFAULT_COROSYNC_LINKS,
   DEFAULT_RING_PREFIX,
   MIN_DRBD_REACTOR,
+  disklessOnRemainingDropped,
 } from "./defaults.js";
+import { checkDrbdOption, drbdOptionSource } from "./drbd-options.js";
 import { resolveSecret } from "./secrets.js";
 import { CLUSTER_SHAPE, shapeProblems } from "./shape.js";
 import type { BenchNetwork, ClusterConfig, RingLink, SecretSource } from "./types.js";
@@ -444,9 +446,31 @@ export function validateConfig(input: unknown, context: ValidationContext): Vali
       f.add(catalogue.placeCountTooHigh, [...path, "placeCount"], group.name, group.placeCount, nodes.length);
     else if (isHa && group.placeCount < 3)
       f.add(catalogue.haPlaceCountTooLow, [...path, "placeCount"], group.placeCount);
+    if (group.placeCount < nodes.length && disklessOnRemainingDropped(group, config.versions?.linstor))
+      f.add(
+        catalogue.disklessClientsNoVote,
+        [...path, "disklessOnRemaining"],
+        group.name,
+        group.placeCount,
+        config.versions!.linstor!,
+      );
     for (const [key, value] of Object.entries(group.drbdOptions ?? {})) {
-      if (!DRBD_OPTION_KEY.test(key) || typeof value !== "string" || !PLAIN_VALUE.test(value))
-        f.add(catalogue.drbdOptionInvalid, [...path, "drbdOptions", key], key, String(value));
+      const at = [...path, "drbdOptions", key];
+      if (!DRBD_OPTION_KEY.test(key) || typeof value !== "string" || !PLAIN_VALUE.test(value)) {
+        f.add(catalogue.drbdOptionInvalid, at, key, String(value));
+        continue;
+      }
+      const checked = checkDrbdOption(key, value, config.versions?.linstor);
+      if (checked.ok) continue;
+      if (checked.unknown)
+        f.add(
+          catalogue.drbdOptionUnknown,
+          at,
+          key,
+          checked.suggestion ?? "",
+          drbdOptionSource(config.versions?.linstor),
+        );
+      else f.add(catalogue.drbdOptionValueInvalid, at, key, value, checked.expected);
     }
   };
   linstor.resourceGroups.forEach((g, i) => checkGroup(g, ["linstor", "resourceGroups", i], false));

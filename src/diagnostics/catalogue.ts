@@ -367,6 +367,24 @@ export const catalogue = {
     (key: string, value: string) =>
       `DRBD option --${key}=${value} is invalid: keys are lowercase words joined by "-", values letters, digits, "-", "_", "."`,
   ),
+  drbdOptionUnknown: entry(
+    "HG428",
+    "error",
+    (key: string, suggestion: string, source: string) =>
+      `DRBD option "${key}" is not one LINSTOR accepts on a resource group${suggestion ? `: did you mean "${suggestion}"?` : ""} (options of ${source})`,
+  ),
+  drbdOptionValueInvalid: entry(
+    "HG429",
+    "error",
+    (key: string, value: string, expected: string) =>
+      `DRBD option --${key}=${value} is refused by LINSTOR: the value must be ${expected}`,
+  ),
+  disklessClientsNoVote: entry(
+    "HG430",
+    "warning",
+    (group: string, placeCount: number, version: string) =>
+      `resource group ${group}: LINSTOR ${version} makes the diskless resources of --diskless-on-remaining DRBD clients without a quorum vote, so its ${placeCount} diskful replicas would have no tiebreaker; homegarden creates it without that flag, so LINSTOR places a voting tiebreaker (VMs on other nodes still get a diskless client when they start). Set disklessOnRemaining: false to say so, or use an odd placeCount`,
+  ),
   nodePropertyInvalid: entry(
     "HG408",
     "error",

@@ -1,4 +1,5 @@
 /** ValidConfig -> ClusterPlan: every address, route, LINSTOR object and step, computed once. Pure. */
+import { checkDrbdOption } from "../config/drbd-options.js";
 import {
   DEFAULT_ADVERT_INTERVAL,
   DEFAULT_COROSYNC_LINKS,
@@ -6,6 +7,7 @@ import {
   DEFAULT_ON_DEMOTE_FAILURE,
   DEFAULT_PROXMOX_RELEASE,
   defaultVrrpPriority,
+  disklessOnRemainingDropped,
   needsKeepResource,
 } from "../config/defaults.js";
 import type {
@@ -61,7 +63,8 @@ export interface PlannedResourceGroup {
   name: string;
   placeCount: number;
   disklessOnRemaining: boolean;
-  drbdOptions: [string, string][];
+  /** As written in the config, and as LINSTOR stores it (sizes in the option's unit, booleans lowercase). */
+  drbdOptions: { name: string; value: string; stored: string }[];
 }
 
 export interface ClusterPlan {
@@ -121,12 +124,15 @@ export interface ClusterPlan {
   steps: PlannedStep[];
 }
 
-function planGroup(group: ResourceGroupConfig): PlannedResourceGroup {
+function planGroup(group: ResourceGroupConfig, linstor: string | undefined): PlannedResourceGroup {
   return {
     name: group.name,
     placeCount: group.placeCount,
-    disklessOnRemaining: group.disklessOnRemaining ?? false,
-    drbdOptions: Object.entries(group.drbdOptions ?? {}),
+    disklessOnRemaining: (group.disklessOnRemaining ?? false) && !disklessOnRemainingDropped(group, linstor),
+    drbdOptions: Object.entries(group.drbdOptions ?? {}).map(([name, value]) => {
+      const checked = checkDrbdOption(name, value, linstor);
+      return { name, value, stored: checked.ok ? checked.stored : value };
+    }),
   };
 }
 
@@ -222,13 +228,13 @@ export function buildPlan(valid: ValidConfig): ClusterPlan {
     corosyncSurvival: corosyncSurvival(nodes, links, corosyncLinks),
     linstor: {
       storagePool: { ...config.linstor.storagePool },
-      resourceGroups: config.linstor.resourceGroups.map(planGroup),
+      resourceGroups: config.linstor.resourceGroups.map((g) => planGroup(g, config.versions?.linstor)),
       nodeProperties: Object.entries(config.linstor.nodeProperties ?? DEFAULT_NODE_PROPERTIES),
       keepResource: needsKeepResource(config),
       satelliteNotifyStartup: config.linstor.satellite?.notifyStartup ?? false,
       controllers,
       ha: {
-        resourceGroup: planGroup(ha.resourceGroup),
+        resourceGroup: planGroup(ha.resourceGroup, config.versions?.linstor),
         dbResource: ha.dbResource,
         dbSize: ha.dbSize,
         dbDevice: `/dev/drbd/by-res/${ha.dbResource}/0`,

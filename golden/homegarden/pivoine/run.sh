@@ -670,6 +670,7 @@ step_13_resource_groups() {
   if ! linstor_ask exists -- resource-group list --resource-groups linstor-db-grp; then
     run linstor_cli resource-group create linstor-db-grp --storage-pool sto-pool_zfs-01 --place-count 3 --diskless-on-remaining true
   fi
+  # Compared with the value LINSTOR stores (a size in the option's unit, e.g. 4G as 4194304 KiB).
   if ! {
     linstor_ask drbd-option auto-promote no -- resource-group list --resource-groups linstor-db-grp &&
     linstor_ask drbd-option quorum majority -- resource-group list --resource-groups linstor-db-grp &&

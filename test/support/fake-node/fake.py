@@ -22,6 +22,7 @@ Healthy by default; a test breaks the world through state (see FakeCluster.updat
 """
 import fcntl
 import json
+import re
 import os
 import shutil
 import sys
@@ -642,6 +643,12 @@ def option_values(args, names):
 STOR_POOL_CRT_ERROR = (0xC000000000000000 | 0x0000000001000000 | 0x0000000000100000 | 1) - (1 << 64)
 
 
+# Where LINSTOR keeps a few DRBD options and the unit it stores a size in (drbdsetup.xml:
+# c-max-rate and c-min-rate unit_prefix k, c-fill-target s); any other option: Resource, as given.
+DRBD_OPTION_STORAGE = {"c-max-rate": ("PeerDevice", 1024), "c-min-rate": ("PeerDevice", 1024), "c-fill-target": ("PeerDevice", 512)}
+SIZE_UNITS = {"b": 1, "s": 512, "k": 1024, "kib": 1024, "kb": 1000, "m": 1 << 20, "mib": 1 << 20, "mb": 10**6, "g": 1 << 30, "gib": 1 << 30, "gb": 10**9}
+
+
 def fake_linstor(state):
     args = list(ARGV)
     machine = False
@@ -800,7 +807,12 @@ def fake_linstor(state):
             if name not in groups:
                 raise Fail(10, f"ERROR: Resource group '{name}' not found")
             for key, value in opts.items():
-                groups[name]["props"][f"DrbdOptions/Resource/{key}"] = value
+                section, to_unit = DRBD_OPTION_STORAGE.get(key, ("Resource", None))
+                if to_unit is not None:
+                    # As the client converts a size (linstor-api-py SizeCalc): number, unit, truncated.
+                    number, suffix = re.fullmatch(r"(\d+)\s*([A-Za-z]*)", value).groups()
+                    value = str(int(number) * SIZE_UNITS[(suffix or "b").lower()] // to_unit)
+                groups[name]["props"][f"DrbdOptions/{section}/{key}"] = value
             return 0, True
         if verb == "spawn-resources":
             group, resource, size = pos
