@@ -201,6 +201,22 @@ describe("run.sh on fake nodes: a whole cluster from scratch", () => {
     for (const c of before) expect(c.argv.slice(0, 2)).toEqual(["--controllers", own]);
   });
 
+  test("joins go one at a time: dahlia, started with petunia, joins only once petunia is a member", () => {
+    const joins = firstCalls.filter((c) => c.cmd === "pvecm" && c.argv[0] === "add");
+    expect(joins.map((c) => [c.node, c.exit])).toEqual([
+      ["petunia", 0],
+      ["dahlia", 0],
+    ]);
+    const [petuniaJoin, dahliaJoin] = joins;
+    // dahlia joined only after it saw petunia's API certificate come from the cluster's CA, which
+    // the fake gives petunia once its join has settled (its next command after pvecm add).
+    const between = firstCalls.filter((c) => c.seq > petuniaJoin.seq && c.seq < dahliaJoin.seq);
+    expect(between.some((c) => c.node === "petunia")).toBe(true);
+    expect(between.some((c) => c.node === "dahlia" && c.cmd === "timeout" && c.argv[1] === "openssl")).toBe(true);
+    // petunia, the first joiner, never checked another joiner.
+    expect(firstCalls.some((c) => c.node === "petunia" && c.cmd === "timeout" && c.argv[1] === "openssl")).toBe(false);
+  });
+
   test("no standby starts its promoter before the first node's promoter runs the controller (Aux/ClusterIsHA)", () => {
     const calls = firstCalls;
     const marked = calls.find(
@@ -310,6 +326,32 @@ describe("run.sh's wait messages", () => {
         rendered.text(`${node}/run.sh`),
       )![1];
     expect([named("pivoine"), named("petunia"), named("dahlia")]).toEqual(["'petunia, dahlia'", "dahlia", "petunia"]);
+  });
+});
+
+describe("run.sh's cluster join", () => {
+  const FINGERPRINT = Array.from({ length: 32 }, (_, i) => (i * 7 + 16).toString(16).padStart(2, "0")).join(":");
+
+  test("with proxmox.fingerprint, pvecm add trusts the first node's certificate by it (only the password is asked)", async () => {
+    const { file } = writeConfig(
+      exampleWith("proxmox: { release: 9 },", `proxmox: { release: 9, fingerprint: "${FINGERPRINT}" },`),
+    );
+    const rendered = await renderConfig(file);
+    for (const node of ["petunia", "dahlia"]) {
+      const text = rendered.text(`${node}/run.sh`);
+      expect(text).toMatch(
+        new RegExp(
+          `run pvecm add 10\\.100\\.3\\.101 --link0 \\S+ --link1 \\S+ --fingerprint ${FINGERPRINT.toUpperCase()}\n`,
+        ),
+      );
+      expect(text).toContain("# pvecm asks for pivoine's root password; its certificate is trusted by fingerprint.");
+    }
+  });
+
+  test("without it, the comment says pvecm also asks to confirm the fingerprint", async () => {
+    const text = (await renderConfig()).text("petunia/run.sh");
+    expect(text).toMatch(/run pvecm add 10\.100\.3\.101 --link0 \S+ --link1 \S+\n/);
+    expect(text).toContain("and to confirm its certificate fingerprint");
   });
 });
 

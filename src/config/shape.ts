@@ -54,7 +54,9 @@ const secretSource: Shape = {
 
 export const CLUSTER_SHAPE: Shape = object("a cluster object: `export default defineCluster({ ... })`", {
   name: req(str),
-  proxmox: opt(object("{ release?: 8 | 9 }", { release: opt(oneOf(8, 9)) })),
+  proxmox: opt(
+    object("{ release?: 8 | 9, fingerprint?: string }", { release: opt(oneOf(8, 9)), fingerprint: opt(str) }),
+  ),
   versions: opt(
     object("versions { linstor?, drbd?, drbdReactor?, keepalived? }", {
       linstor: opt(str),

@@ -292,7 +292,15 @@ export interface TargetVersions {
 export interface ClusterConfig {
   /** Proxmox cluster name (`pvecm create NAME`). */
   name: string;
-  proxmox?: { release?: 8 | 9 };
+  proxmox?: {
+    release?: 8 | 9;
+    /**
+     * SHA-256 fingerprint of the first node's API certificate ("AA:BB:...", 32 bytes), as
+     * `pvenode cert info` shows it for pve-ssl.pem: `pvecm add --fingerprint`, so that joining asks
+     * only for the root password. Without it, pvecm asks to confirm the fingerprint too.
+     */
+    fingerprint?: string;
+  };
   versions?: TargetVersions;
   nodes: NodeConfig[];
   ring: RingConfig;

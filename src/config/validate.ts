@@ -483,6 +483,11 @@ export function validateConfig(input: unknown, context: ValidationContext): Vali
       f.add(catalogue.nodePropertyInvalid, ["linstor", "nodeProperties", key], key);
   }
 
+  // Proxmox cluster join: pve-common's fingerprint-sha256 format.
+  const fingerprint = config.proxmox?.fingerprint;
+  if (fingerprint !== undefined && !/^([A-Fa-f0-9]{2}:){31}[A-Fa-f0-9]{2}$/.test(fingerprint))
+    f.add(catalogue.fingerprintInvalid, ["proxmox", "fingerprint"], fingerprint);
+
   // Proxmox storage.
   const pve = config.pveStorage;
   if (!PVE_STORAGE_ID.test(pve.id)) f.add(catalogue.pveStorageIdInvalid, ["pveStorage", "id"], pve.id);

@@ -149,6 +149,12 @@ export const catalogue = {
     (name: string) =>
       `interface name "${name}" is reserved: net.ipv4.conf.${name} is the kernel's own key for every interface, not one NIC's`,
   ),
+  fingerprintInvalid: entry(
+    "HG119",
+    "error",
+    (value: string) =>
+      `proxmox.fingerprint "${value}" is not a SHA-256 certificate fingerprint: 32 hexadecimal byte pairs joined by ":" (pvenode cert info on the first node shows it)`,
+  ),
   devicePathInvalid: entry(
     "HG108",
     "error",

@@ -57,6 +57,11 @@ export interface PlannedNode {
   zfs: { pool: string; mirror: string[] };
   /** Every NIC the config names for this node (management, storage, ring), with pinned MACs. */
   nics: PlannedNic[];
+  /**
+   * The node that joins the Proxmox cluster just before this one (joins go one at a time, in config
+   * order: two at once fail with "cluster not ready - no quorum?"); absent for the first two.
+   */
+  joinsAfter?: { name: string; managementIp: string };
 }
 
 export interface PlannedResourceGroup {
@@ -70,6 +75,8 @@ export interface PlannedResourceGroup {
 export interface ClusterPlan {
   cluster: string;
   proxmoxRelease: number;
+  /** The first node's API certificate fingerprint for `pvecm add --fingerprint`, when the config gives it. */
+  proxmoxFingerprint?: string;
   /** The version contract as declared (undeclared tools are absent). */
   versions: TargetVersions;
   nodes: PlannedNode[];
@@ -205,6 +212,14 @@ export function buildPlan(valid: ValidConfig): ClusterPlan {
       vrrpPriority: node.vrrpPriority ?? defaultVrrpPriority(index),
       zfs: { pool: node.zfs.pool, mirror: [...node.zfs.mirror] },
       nics: nicsOf(node, ringInterfaces),
+      ...(index >= 2
+        ? {
+            joinsAfter: {
+              name: config.nodes[index - 1].name,
+              managementIp: parseHostAddress(config.nodes[index - 1].management.address).ip,
+            },
+          }
+        : {}),
     };
   });
 
@@ -219,6 +234,9 @@ export function buildPlan(valid: ValidConfig): ClusterPlan {
   return {
     cluster: config.name,
     proxmoxRelease: release,
+    ...(config.proxmox?.fingerprint !== undefined
+      ? { proxmoxFingerprint: config.proxmox.fingerprint.toUpperCase() }
+      : {}),
     versions: { ...config.versions },
     nodes,
     links,

@@ -28,7 +28,8 @@ export const STEP_DEFINITIONS: readonly StepDefinition[] = [
     id: "cluster-join",
     title: "Join the Proxmox cluster",
     scope: "others",
-    waitsFor: "the first node's Proxmox API answers (TCP 8006)",
+    waitsFor:
+      "the first node's Proxmox API answers (TCP 8006); from the second joiner on, the node before it a member (its API certificate from the cluster's CA)",
   },
   { id: "linbit-apt", title: "LINBIT apt source and keyring", scope: "all" },
   { id: "packages", title: "Install kernel headers, DRBD and LINSTOR packages", scope: "all" },

@@ -3,7 +3,7 @@ import type { ClusterPlan } from "../plan/plan.js";
 import { MODE_FILE, type Artifact } from "./artifact.js";
 import { headerFor, renderTemplate } from "./engine.js";
 import { alignMarkdownTables, formatJson } from "./format.js";
-import { stepsOf } from "./run-script.js";
+import { stepName, stepsOf } from "./run-script.js";
 import { routeRole } from "./route-role.js";
 
 /** JSON with object keys sorted at every level, so plan.json never reorders by accident. */
@@ -90,7 +90,15 @@ export async function renderRunbook(plan: ClusterPlan): Promise<Artifact[]> {
     cells: plan.nodes.map((node) => stepsOf(plan, node).some((s) => s.id === step.id)),
   }));
   const routeSummary = plan.nodes.length > RUNBOOK_ROUTE_TABLE_MAX_NODES ? routeGroups(plan) : undefined;
-  const markdown = renderTemplate("RUNBOOK.md", { header: headerFor(plan), plan, stepTable, routeRole, routeSummary });
+  const stepIdOf = (name: string): string => plan.steps.find((s) => stepName(s) === name)?.id ?? name;
+  const markdown = renderTemplate("RUNBOOK.md", {
+    header: headerFor(plan),
+    plan,
+    stepTable,
+    stepIdOf,
+    routeRole,
+    routeSummary,
+  });
   const runbook =
     alignMarkdownTables(markdown) ??
     (await (await import("prettier")).format(markdown, { parser: "markdown", proseWrap: "preserve" }));

@@ -57,6 +57,7 @@ export const FAKE_COMMANDS = [
   "pvesm",
   "lsblk",
   "uname",
+  "openssl",
 ];
 
 /** A fake MAC for NIC number `i` of node number `n` (locally administered, never a real card). */

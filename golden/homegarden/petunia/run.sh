@@ -206,6 +206,16 @@ tcp_open() {
   timeout 3 bash -c 'exec 3<>"/dev/tcp/$1/$2"' _ "$1" "$2" 2>/dev/null
 }
 
+# same_api_issuer HOST FIRST: the certificates of both Proxmox APIs (port 8006) have one issuer, the
+# cluster's CA: pvecm add gives a joined node a certificate from it (pve-cluster finish_join).
+api_issuer() {
+  timeout 5 openssl s_client -connect "$1:8006" </dev/null 2>/dev/null | openssl x509 -noout -issuer 2>/dev/null
+}
+same_api_issuer() {
+  local host first
+  host=$(api_issuer "$1") && first=$(api_issuer "$2") && [[ -n "$host" && "$host" == "$first" ]]
+}
+
 # wait_for WHAT NODE STEP COMMAND...: waits until COMMAND succeeds (checked every ${WAIT_INTERVAL}s,
 # for at most --wait-timeout seconds), or fails naming the node and the step to run there.
 readonly WAIT_INTERVAL=5
@@ -483,7 +493,9 @@ step_03_cluster_join() {
     return 0
   fi
   wait_for 'the Proxmox API of pivoine at 10.100.3.101:8006' pivoine 02-cluster-create tcp_open 10.100.3.101 8006
-  # pvecm asks for pivoine's root password.
+  # pvecm asks for pivoine's root password and to confirm its certificate fingerprint
+  # (proxmox.fingerprint in the config saves that question).
+  note 'if pvecm says "cluster not ready - no quorum?", wait until pvecm status on pivoine shows Quorate: Yes, then rerun'
   run pvecm add 10.100.3.101 --link0 10.10.0.2 --link1 10.100.3.102
 }
 

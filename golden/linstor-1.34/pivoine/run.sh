@@ -214,6 +214,16 @@ tcp_open() {
   timeout 3 bash -c 'exec 3<>"/dev/tcp/$1/$2"' _ "$1" "$2" 2>/dev/null
 }
 
+# same_api_issuer HOST FIRST: the certificates of both Proxmox APIs (port 8006) have one issuer, the
+# cluster's CA: pvecm add gives a joined node a certificate from it (pve-cluster finish_join).
+api_issuer() {
+  timeout 5 openssl s_client -connect "$1:8006" </dev/null 2>/dev/null | openssl x509 -noout -issuer 2>/dev/null
+}
+same_api_issuer() {
+  local host first
+  host=$(api_issuer "$1") && first=$(api_issuer "$2") && [[ -n "$host" && "$host" == "$first" ]]
+}
+
 # wait_for WHAT NODE STEP COMMAND...: waits until COMMAND succeeds (checked every ${WAIT_INTERVAL}s,
 # for at most --wait-timeout seconds), or fails naming the node and the step to run there.
 readonly WAIT_INTERVAL=5

@@ -252,7 +252,44 @@ def fake_timeout(state):
         host, port = ARGV[-2], int(ARGV[-1])
         state.setdefault("probes", []).append(f"{host}:{port}")
         return (0 if probe_open(state, host, port) else 1), False
-    raise Fail(125, f"only run.sh's TCP probe is expected here, not: timeout {' '.join(ARGV)}")
+    if len(ARGV) >= 2 and ARGV[1] == "openssl":
+        return openssl(state, ARGV[2:])
+    raise Fail(125, f"only run.sh's TCP probe or openssl is expected here, not: timeout {' '.join(ARGV)}")
+
+
+def api_issuer(state, name):
+    """The issuer of NAME's Proxmox API certificate: the cluster's CA (the founder's) once NAME is a
+    member whose join has settled, else NAME's own CA (each CA's subject has its own UUID)."""
+    cluster = state.get("pve")
+    ca = name
+    if cluster and name in cluster["members"] and cluster.get("settling") != name:
+        ca = cluster["founder"]
+    return f"CN = Proxmox Virtual Environment, OU = fake-uuid-of-{ca}, O = PVE Cluster Manager CA"
+
+
+def openssl(state, argv):
+    if argv[:1] == ["s_client"] and "-connect" in argv:
+        host, _, port = argv[argv.index("-connect") + 1].rpartition(":")
+        name = next((n for n, c in cluster_config()["nodes"].items() if c["management"] == host), None)
+        if name is None or port != "8006":
+            err(f"connect:errno=113 ({host}:{port})")
+            return 1, False
+        out("-----BEGIN CERTIFICATE-----")
+        out(f"fake issuer={api_issuer(state, name)}")
+        out("-----END CERTIFICATE-----")
+        return 0, False
+    if argv[:1] == ["x509"] and "-issuer" in argv:
+        for line in sys.stdin.read().splitlines():
+            if line.startswith("fake issuer="):
+                out(line[len("fake "):])
+                return 0, False
+        err("Could not find certificate from <stdin>")
+        return 1, False
+    raise Fail(1, f"unexpected openssl {' '.join(argv)}")
+
+
+def fake_openssl(state):
+    return openssl(state, ARGV)
 
 
 def probe_open(state, host, port):
@@ -531,6 +568,11 @@ def fake_pvecm(state):
             raise Fail(255, f"{ARGV[1]} is not a member of the cluster")
         if NODE in cluster["members"]:
             raise Fail(255, "this host already contains virtual guests / is already a member")
+        # Until the last joiner's corosync and pmxcfs are up (its next command), the cluster has
+        # no quorum for another join (pve-cluster check_cfs_quorum).
+        if cluster.get("settling"):
+            raise Fail(255, "cluster not ready - no quorum?")
+        cluster["settling"] = NODE
         shutil.rmtree(pve_link())
         os.symlink(shared_pve(), pve_link())
         cluster["members"] = sorted(cluster["members"] + [NODE])
@@ -882,6 +924,7 @@ HANDLERS = {
     "pvesm": fake_pvesm,
     "lsblk": fake_lsblk,
     "uname": fake_uname,
+    "openssl": fake_openssl,
     # Real file commands, recorded on the way (the seed's mv/cp of the controller database).
     "mv": passthrough("/bin/mv"),
     "cp": passthrough("/bin/cp"),
@@ -899,6 +942,7 @@ READ_ONLY = {"dpkg-query", "mountpoint", "lsattr", "blkid", "timeout"} | {
     "pvesm",
     "lsblk",
     "uname",
+    "openssl",
 }
 
 
@@ -909,6 +953,10 @@ def main():
 
         time.sleep(0.2)
         return 0
+    if CMD == "openssl" and ARGV[:1] == ["x509"]:
+        # A filter of another fake's output: it reads its input before (never while) holding the lock.
+        code, _ = openssl({}, ARGV)
+        return code
     handler = HANDLERS.get(CMD)
     if handler is None:
         err("no fake for this command")
@@ -919,6 +967,9 @@ def main():
         with open(path) as f:
             state = json.load(f)
         state["seq"] = state.get("seq", 0) + 1
+        # A joined node's next command: its corosync and pmxcfs are up, the cluster is quorate again.
+        if state.get("pve", {}).get("settling") == NODE and CMD != "pvecm":
+            del state["pve"]["settling"]
         entry = {"seq": state["seq"], "node": NODE, "cmd": CMD, "argv": ARGV}
         code, mutating, exec_real, failure = 0, False, None, None
         queued = state.get("failOnce", [])
