@@ -65,9 +65,11 @@ describe("run.sh preflight on fresh fake nodes", () => {
       expectAllPass(result);
       const checks = checksOf(result);
       expect(checks.every((c) => c.status === "PASS")).toBe(true);
-      // hostname, debian, proxmox, each NIC, each ZFS device, each own address, interfaces.d
+      // hostname, debian, proxmox, each NIC, each ZFS device, each own address, keyring, repository,
+      // kernel headers, free space, each other node's management address, interfaces.d
       const ownAddresses = 2 + node.ringInterfaces.length;
-      expect(checks).toHaveLength(3 + node.nics.length + node.zfs.mirror.length + ownAddresses + 1);
+      const peers = plan.nodes.length - 1;
+      expect(checks).toHaveLength(3 + node.nics.length + node.zfs.mirror.length + ownAddresses + 4 + peers + 1);
       expect(checks.map((c) => c.name)).toEqual(
         expect.arrayContaining([
           "hostname",
@@ -80,6 +82,11 @@ describe("run.sh preflight on fresh fake nodes", () => {
           "zfs device /dev/nvme1n1",
           `address ${node.storage.ip}`,
           ...node.ringInterfaces.map((r) => `address ${r.ip}`),
+          "keyring",
+          "repository",
+          "kernel headers",
+          "free space",
+          ...plan.nodes.filter((n) => n.name !== node.name).map((n) => `peer ${n.management.ip}`),
           "interfaces.d",
         ]),
       );
@@ -210,6 +217,31 @@ describe("run.sh preflight on fresh fake nodes", () => {
     expect(mutations(cluster.callsSince(since))).toEqual([]);
     expect(cluster.snapshot()).toEqual(before);
     expect(cluster.isDone("dahlia", "01-ring-network")).toBe(false);
+  });
+
+  test("the prerequisites of later steps FAIL the preflight before step 01: keyring, repository, peers", async () => {
+    const since = cluster.mark();
+    const keyring = join(cluster.root("petunia"), "etc/apt/trusted.gpg.d/linbit-keyring.gpg");
+    const saved = readFileSync(keyring);
+    rmSync(keyring);
+    try {
+      const result = await withBroken(
+        cluster,
+        () => cluster.updateState((s: any) => (s.unreachable = ["repository", "10.100.3.103"])),
+        () => cluster.run("petunia"),
+      );
+      expect(result.code).toBe(1);
+      expect(result.output).toContain("FAIL keyring: no LINBIT keyring at /etc/apt/trusted.gpg.d/linbit-keyring.gpg");
+      expect(result.output).toContain(
+        "FAIL repository: nothing answers at packages.linbit.com:443: the packages step installs from https://packages.linbit.com/public/",
+      );
+      expect(result.output).toContain("FAIL peer 10.100.3.103: no answer to ping (dahlia management)");
+      expect(result.output).toContain("PASS peer 10.100.3.101: answers (pivoine management)");
+      expect(result.output).not.toContain("== 01-ring-network");
+      expect(mutations(cluster.callsSince(since))).toEqual([]);
+    } finally {
+      writeFileSync(keyring, saved);
+    }
   });
 
   test("a link that is down is not probed, and says so", async () => {

@@ -131,6 +131,22 @@ describe("air-gapped bundles", () => {
       cluster.cleanup();
     }
   });
+
+  test("preflight FAILs when the bundle lacks the headers of the node's running kernel", async () => {
+    const cluster = new FakeCluster(await renderConfig(config.file, TEST_ENV));
+    try {
+      const carried = await cluster.run("dahlia", ["preflight"]);
+      expect(carried.output).toContain("PASS kernel headers: proxmox-headers-6.14.8-2-pve is in the bundle's debs/");
+      cluster.updateState((s: any) => (s.nodes.dahlia.kernel = "6.14.11-1-pve"));
+      const result = await cluster.run("dahlia", ["preflight"]);
+      expect(result.code).toBe(1);
+      expect(result.output).toContain(
+        "FAIL kernel headers: proxmox-headers-6.14.11-1-pve is neither installed nor in the bundle's debs/ (apt.debs)",
+      );
+    } finally {
+      cluster.cleanup();
+    }
+  });
 });
 
 describe("vendored files are checked at render time", () => {

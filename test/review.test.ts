@@ -57,7 +57,16 @@ describe("homegarden init", () => {
     const first = await cli(["init", dir], tempDir());
     expect(first.code).toBe(0);
     expect(readdirSync(dir).sort()).toEqual([".gitignore", "homegarden.config.ts", "tsconfig.json"]);
-    expect(readFileSync(join(dir, ".gitignore"), "utf8")).toMatch(/^out\/$/m);
+    // git itself decides: the bundle folders are reviewable, the tarballs and the secret-bearing file are not.
+    execFileSync("git", ["init", "-q", dir]);
+    const ignored = (path: string): boolean =>
+      spawnSync("git", ["-C", dir, "check-ignore", "-q", "--no-index", path]).status === 0;
+    expect(ignored("out/pivoine/run.sh")).toBe(false);
+    expect(ignored("out/pivoine/files/etc/drbd-reactor.d/linstor_db.toml")).toBe(false);
+    expect(ignored("out/RUNBOOK.md")).toBe(false);
+    expect(ignored("out/pivoine.tar.gz")).toBe(true);
+    expect(ignored("out/pivoine/files/etc/keepalived/keepalived.conf")).toBe(true);
+    expect(ignored("secrets/vrrp")).toBe(true);
     // The editor's view: tsc with the written tsconfig accepts the module...
     const tsc = resolve(packageRoot, "node_modules", ".bin", "tsc");
     const ok = spawnSync(tsc, ["--noEmit", "-p", join(dir, "tsconfig.json")], { encoding: "utf8" });

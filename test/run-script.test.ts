@@ -238,6 +238,8 @@ describe("run.sh on fake nodes: a whole cluster from scratch", () => {
     const allowed = new Set([
       `${plan.nodes[0].management.ip}:8006`,
       `${plan.nodes[0].storage.ip}:3370`,
+      // The LINBIT repository, which preflight checks is reachable.
+      "packages.linbit.com:443",
       ...plan.nodes.map((n) => `${n.storage.ip}:3366`),
     ]);
     const probes = cluster.probes();
@@ -719,7 +721,9 @@ describe("RUNBOOK.md's step table", () => {
     const rendered = await renderConfig();
     const cluster = new FakeCluster(rendered);
     try {
-      const lines = rendered.text("RUNBOOK.md").split("\n");
+      // Section 2's table (section 6 names steps too, per phase).
+      const runbook = rendered.text("RUNBOOK.md");
+      const lines = runbook.slice(runbook.indexOf("## 2. Order across nodes"), runbook.indexOf("## 3. ")).split("\n");
       const header = lines.find((l) => l.startsWith("| Step "))!;
       const columns = header.split("|").map((c) => c.trim());
       const rows = lines.filter((l) => /^\| `\d\d-/.test(l)).map((l) => l.split("|").map((c) => c.trim()));

@@ -35,6 +35,22 @@ export interface NodeChecks {
   snippetDirs: readonly SnippetDir[];
   /** What the node must have installed, as major.minor, from the config's version contract. */
   installedVersions: InstalledVersions;
+  /** The other nodes' management addresses: preflight pings each (the cluster join needs them). */
+  peerManagementAddresses: PeerAddress[];
+  /** Where the packages come from when not only from the bundle: preflight opens a TCP connection. */
+  repository?: { host: string; port: number };
+  /** Free space preflight wants under /var (packages, kernel headers, the DKMS build), in MiB. */
+  minFreeVarMiB: number;
+}
+
+/** Headers, DKMS build and the LINSTOR packages take well under a GiB; a GiB leaves room. */
+export const MIN_FREE_VAR_MIB = 1024;
+
+/** The host and port of an http(s) repository URI (the port its scheme implies when none is given). */
+export function repositoryEndpoint(uri: string): { host: string; port: number } {
+  const url = new URL(uri);
+  const port = url.port !== "" ? Number(url.port) : url.protocol === "https:" ? 443 : 80;
+  return { host: url.hostname.replace(/^\[(.*)\]$/, "$1"), port };
 }
 
 /**
@@ -113,5 +129,10 @@ export function nodeChecksOf(plan: ClusterPlan, node: PlannedNode): NodeChecks {
     ...(plan.prometheus ? { prometheus: prometheusProbe(plan.prometheus.listen) } : {}),
     snippetDirs: SNIPPET_DIRS,
     installedVersions: installedVersionsOf(plan),
+    peerManagementAddresses: plan.nodes
+      .filter((n) => n.name !== node.name)
+      .map((n) => ({ node: n.name, ip: n.management.ip, what: `${n.name} management` })),
+    ...(plan.apt.uri !== undefined ? { repository: repositoryEndpoint(plan.apt.uri) } : {}),
+    minFreeVarMiB: MIN_FREE_VAR_MIB,
   };
 }

@@ -40,7 +40,16 @@ export function initFiles(dir: string): InitFile[] {
     { path: "tsconfig.json", content: `${JSON.stringify(tsconfig, null, 2)}\n` },
     {
       path: ".gitignore",
-      content: "# homegarden: rendered bundles and secret files stay out of git\nout/\nsecrets/\n*.secret\n",
+      content: [
+        "# homegarden: the bundle folders in out/ are reviewed in git like code. What stays out:",
+        "# the tarballs (the folders hold the same files), every rendered file that holds a secret",
+        "# (keepalived.conf: the VRRP password), and local secret files.",
+        "out/*.tar.gz",
+        "out/*/files/etc/keepalived/keepalived.conf",
+        "secrets/",
+        "*.secret",
+        "",
+      ].join("\n"),
     },
   ];
 }

@@ -20,6 +20,7 @@ import {
 } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { repositoryEndpoint } from "../../src/plan/checks.js";
 import type { Rendered } from "./render.js";
 import { tempDir } from "./render.js";
 
@@ -138,6 +139,7 @@ export class FakeCluster {
         nodes,
         proxmoxRelease: plan.proxmoxRelease,
         targets: plan.versions,
+        ...(plan.apt.uri !== undefined ? { repository: repositoryEndpoint(plan.apt.uri) } : {}),
         vips: vips.map((v) => v.ip),
         vipCidrs: vips.map((v) => v.cidr),
         prometheusPort: plan.prometheus ? Number(plan.prometheus.listen.split(":").pop()) : null,

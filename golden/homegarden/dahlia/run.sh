@@ -87,6 +87,16 @@ note() {
   printf '    %s\n' "$*"
 }
 
+# What the node's state does not allow: a real run stops; a dry run, which changes nothing, says
+# so and goes on, so that it shows every step.
+refuse() {
+  if [[ $DRY_RUN -eq 1 ]]; then
+    note "a real run stops here: $*"
+    return 0
+  fi
+  die "$@"
+}
+
 case "${1:-}" in
   preflight | verify | check) COMMAND=$1; shift ;;
 esac
@@ -149,10 +159,16 @@ fi
 [[ -n "$FROM" ]] && FROM=$(resolve_step "$FROM")
 [[ -n "$ONLY" ]] && ONLY=$(resolve_step "$ONLY")
 
-# preflight reports the host name as one of its checks; everything else refuses the wrong host.
+# preflight reports the host name as one of its checks; a dry run rehearses anywhere; everything
+# else refuses the wrong host.
 if [[ $ANY_HOST -eq 0 && "$COMMAND" != preflight ]]; then
   host=$(hostname -s 2>/dev/null || hostname)
-  [[ "$host" == "$NODE" ]] || die "this bundle is for ${NODE}, but this host is ${host}; use ${host}'s bundle (or --any-host to rehearse)"
+  if [[ "$host" != "$NODE" && $DRY_RUN -eq 1 ]]; then
+    printf '== rehearsal: this host is %s, not %s; a dry run changes nothing, so it goes on\n' "$host" "$NODE"
+    ANY_HOST=1
+  elif [[ "$host" != "$NODE" ]]; then
+    die "this bundle is for ${NODE}, but this host is ${host}; use ${host}'s bundle (or --any-host to rehearse)"
+  fi
 fi
 if [[ "$COMMAND" == apply && $DRY_RUN -eq 0 && $EUID -ne 0 ]]; then
   die "run as root (or use --dry-run)"
@@ -473,7 +489,7 @@ step_01_ring_network() {
   local interfaces
   interfaces=$(target /etc/network/interfaces)
   if ! grep -Eq '^[[:space:]]*source[[:space:]]+/etc/network/interfaces\.d/' "$interfaces" 2>/dev/null; then
-    die "$interfaces does not source /etc/network/interfaces.d/*: add the line 'source /etc/network/interfaces.d/*' and rerun"
+    refuse "$interfaces does not source /etc/network/interfaces.d/*: add the line 'source /etc/network/interfaces.d/*' and rerun"
   fi
   install_file etc/network/interfaces.d/homegarden-ring 0644
   local network_changed=$FILE_CHANGED
@@ -505,7 +521,7 @@ step_03_cluster_join() {
 # 04-linbit-apt: LINBIT apt source and keyring
 step_04_linbit_apt() {
   if [[ ! -s "$(target /etc/apt/trusted.gpg.d/linbit-keyring.gpg)" ]]; then
-    die "no LINBIT keyring at /etc/apt/trusted.gpg.d/linbit-keyring.gpg: install linbit-keyring.deb (carried to this node) with dpkg -i, or set apt.keyring in the config to vendor it into the bundle"
+    refuse "no LINBIT keyring at /etc/apt/trusted.gpg.d/linbit-keyring.gpg: install linbit-keyring.deb (carried to this node) with dpkg -i, or set apt.keyring in the config to vendor it into the bundle"
   fi
   local legacy
   legacy=$(target /etc/apt/sources.list.d/linbit.list)
@@ -552,17 +568,17 @@ step_06_drbd_module() {
   local version=""
   if [[ -r "${SYSFS}/module/drbd/version" ]]; then
     version=$(<"${SYSFS}/module/drbd/version")
-    [[ "$version" == 9.* ]] || die "DRBD ${version} (the kernel's own module) is loaded, not DRBD 9: install proxmox-headers-\$(uname -r) so that drbd-dkms builds for the running kernel, reboot, then rerun"
+    [[ "$version" == 9.* ]] || refuse "DRBD ${version} (the kernel's own module) is loaded, not DRBD 9: install proxmox-headers-\$(uname -r) so that drbd-dkms builds for the running kernel, reboot, then rerun"
   else
     run modprobe drbd
     [[ $DRY_RUN -eq 0 ]] || return 0
     # The kernel's own DRBD 8.4 loads when drbd-dkms built nothing for the running kernel.
     [[ -r "${SYSFS}/module/drbd/version" ]] && version=$(<"${SYSFS}/module/drbd/version")
-    [[ "$version" == 9.* ]] || die "modprobe drbd loaded DRBD ${version:-of no known version}, not DRBD 9: install proxmox-headers-\$(uname -r) so that drbd-dkms builds for the running kernel, reboot, then rerun"
+    [[ "$version" == 9.* ]] || refuse "modprobe drbd loaded DRBD ${version:-of no known version}, not DRBD 9: install proxmox-headers-\$(uname -r) so that drbd-dkms builds for the running kernel, reboot, then rerun"
   fi
   # The version contract (MANIFEST.json targets): the DRBD module's major.minor.
   local want=9.2
-  [[ "$version" == "$want" || "$version" == "$want".* || "$version" == "$want"-* ]] || die "DRBD ${version} is loaded, but the config targets DRBD ${want}: install drbd-dkms ${want}.x, reboot, then rerun (or change versions in the config and render again)"
+  [[ "$version" == "$want" || "$version" == "$want".* || "$version" == "$want"-* ]] || refuse "DRBD ${version} is loaded, but the config targets DRBD ${want}: install drbd-dkms ${want}.x, reboot, then rerun (or change versions in the config and render again)"
   note "DRBD ${version} loaded"
 }
 
@@ -634,7 +650,7 @@ step_17_controller_standby() {
   if [[ -d "$db" && -n "$(ls -A "$db" 2>/dev/null)" ]]; then
     local stale
     stale=$(target /var/lib/linstor.standby-local)
-    [[ -e "$stale" ]] && die "$db holds files and $stale exists too: move one of them away, then rerun"
+    [[ -e "$stale" ]] && refuse "$db holds files and $stale exists too: move one of them away, then rerun"
     run mv "$db" "$stale"
   fi
   [[ -d "$db" ]] || run mkdir -p "$db"
@@ -749,6 +765,11 @@ preflight_checks() {
   preflight_address enp8s0 10.10.3.2 'ring link to pivoine'
   preflight_address enp9s0 10.10.2.2 'ring link to petunia'
 
+  preflight_packages
+  preflight_free_space
+  preflight_peer 10.100.3.101 'pivoine management'
+  preflight_peer 10.100.3.102 'petunia management'
+
   local interfaces
   interfaces=$(target /etc/network/interfaces)
   if grep -Eq '^[[:space:]]*source[[:space:]]+/etc/network/interfaces\.d/' "$interfaces" 2>/dev/null; then
@@ -857,6 +878,56 @@ preflight_address() {
   esac
 }
 
+# What the packages step needs: the LINBIT keyring, the repository reachable (or every package in the
+# bundle's debs/), and headers for the running kernel, which drbd-dkms builds DRBD 9 against.
+readonly KEYRING=/etc/apt/trusted.gpg.d/linbit-keyring.gpg
+readonly PACKAGES_STEP=05-packages
+preflight_packages() {
+  local kernel headers
+  if [[ -s "$(target "$KEYRING")" ]]; then
+    pass keyring "LINBIT's keyring is at ${KEYRING}"
+  else
+    fail keyring "no LINBIT keyring at ${KEYRING}: install linbit-keyring.deb with dpkg -i, or set apt.keyring in the config to carry it in the bundle"
+  fi
+  if tcp_open packages.linbit.com 443; then
+    pass repository 'https://packages.linbit.com/public/ answers (TCP 443)'
+  else
+    fail repository 'nothing answers at packages.linbit.com:443: the packages step installs from https://packages.linbit.com/public/; give this node a route to it or a mirror (apt.linbit)'
+  fi
+  kernel=$(uname -r)
+  headers="proxmox-headers-${kernel}"
+  if [[ -z "$(missing_packages "$headers")" ]]; then
+    pass "kernel headers" "${headers} installed: drbd-dkms builds DRBD 9 for the running kernel"
+  else
+    pass "kernel headers" "${headers} comes from the repository in step ${PACKAGES_STEP}"
+  fi
+}
+
+# Room under /var for the packages, the kernel headers and the DKMS build.
+readonly MIN_FREE_VAR_MIB=1024
+preflight_free_space() {
+  local dir free
+  dir=$(target /var)
+  [[ -d "$dir" ]] || dir=$(target /)
+  free=$(df -Pm "$dir" 2>/dev/null | awk 'NR == 2 { print $4 }')
+  if [[ -z "$free" ]]; then
+    skip "free space" "df could not measure ${dir}"
+  elif [[ "$free" -ge $MIN_FREE_VAR_MIB ]]; then
+    pass "free space" "${free} MiB free under /var (at least ${MIN_FREE_VAR_MIB} MiB)"
+  else
+    fail "free space" "${free} MiB free under /var; the packages, kernel headers and DKMS build need ${MIN_FREE_VAR_MIB} MiB"
+  fi
+}
+
+# preflight_peer IP WHAT: another node answers one bounded ping on the management network.
+preflight_peer() {
+  if ping -c 1 -W 1 -n -q "$1" >/dev/null 2>&1; then
+    pass "peer ${1}" "answers (${2})"
+  else
+    fail "peer ${1}" "no answer to ping (${2}): the cluster join and LINSTOR need every node on the management network"
+  fi
+}
+
 # Verify: the cluster's state as this node sees it, after applying. Reads only.
 readonly CLUSTER_SIZE=3
 readonly COROSYNC_LINK_COUNT=2
@@ -930,7 +1001,7 @@ verify_linstor() {
   if controller_is_ha; then
     pass "controller ha" "${HA_PROPERTY} is set: drbd-reactor runs the controller from DRBD"
   else
-    fail "controller ha" "${HA_PROPERTY} is not set: step 18-drbd-reactor has not finished on pivoine"
+    fail "controller ha" 'Aux/ClusterIsHA is not set: step 18-drbd-reactor has not finished on pivoine'
   fi
   for name in "${CLUSTER_NODES[@]}"; do
     if linstor_says online -- node list --nodes "$name"; then
@@ -1087,11 +1158,15 @@ if [[ "$COMMAND" != apply ]]; then
 fi
 
 # A normal run starts with the preflight checks, before anything changes; any FAIL stops it here.
-PREFLIGHT_OUTPUT=$(preflight_checks && finish_report) || {
+# A dry run reports them as findings and goes on: it rehearses on any machine.
+if ! PREFLIGHT_OUTPUT=$(preflight_checks && finish_report); then
   printf '%s\n' "$PREFLIGHT_OUTPUT"
-  die "preflight failed (the FAIL lines above); nothing was changed. Fix those and rerun; ./run.sh preflight runs the checks alone"
-}
-printf '== preflight\n%s\n' "$PREFLIGHT_OUTPUT"
+  [[ $DRY_RUN -eq 1 ]] || die "preflight failed (the FAIL lines above); nothing was changed. Fix those and rerun; ./run.sh preflight runs the checks alone"
+  printf '== preflight: %s FAIL line(s) above; a real run stops here until they are fixed. The dry run goes on\n' \
+    "$(grep -c '^FAIL ' <<<"$PREFLIGHT_OUTPUT")"
+else
+  printf '== preflight\n%s\n' "$PREFLIGHT_OUTPUT"
+fi
 
 if [[ $DRY_RUN -eq 0 ]]; then
   mkdir -p "$STATE_DIR" "$LOG_DIR"

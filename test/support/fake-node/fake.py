@@ -296,6 +296,8 @@ def probe_open(state, host, port):
     config = cluster_config()
     if port == config["prometheusPort"] and host in ("127.0.0.1", "::1"):
         return unit(state, "drbd-reactor")["active"]
+    if host == config.get("repository", {}).get("host") and port == config["repository"]["port"]:
+        return "repository" not in state.get("unreachable", [])
     if port == 3370 and host == config["vips"][0]:
         return any(
             vip_held(state, name) and unit(state, "linstor-controller", name)["active"] for name in config["nodes"]
@@ -346,7 +348,7 @@ def fake_ping(state):
     if "-c" not in ARGV or "-W" not in ARGV:
         raise Fail(2, f"only bounded pings are expected, not: ping {' '.join(ARGV)}")
     address = ARGV[-1]
-    known = any(address in n["ring"] for n in cluster_config()["nodes"].values())
+    known = any(address in n["ring"] or address == n["management"] for n in cluster_config()["nodes"].values())
     if known and address not in state.get("unreachable", []):
         out(f"1 packets transmitted, 1 received, 0% packet loss")
         return 0, False
