@@ -6,6 +6,8 @@ import { cli } from "./support/cli.js";
 import { packageRoot } from "../src/paths.js";
 import { topologySvg } from "../src/render/topology.js";
 import { renderConfig, TEST_VRRP_PASSWORD, tempDir } from "./support/render.js";
+import { writeConfig } from "./support/configs.js";
+import { ringConfigSource } from "./support/ring-configs.js";
 
 /** Parses XML with Python's expat-based parser; returns the element tags and texts as JSON. */
 function parseXml(xml: string): { tags: string[]; texts: string[]; attrs: Record<string, string>[] } {
@@ -113,6 +115,80 @@ describe("topology.svg", () => {
     }
     expect(texts).toContain("VIP 10.100.4.100/24");
     expect(rendered.text("RUNBOOK.md")).toContain("](topology.svg)");
+  });
+
+  // An independent look at the geometry: every <text> as the box a monospace font gives it (0.6 em a
+  // character, from 0.8 em above the baseline to 0.25 em below), every <line> as a segment.
+  function geometry(svg: string) {
+    const attrs = (s: string): Record<string, string> =>
+      Object.fromEntries([...s.matchAll(/([a-z][a-z0-9-]*)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+    const rootSize = Number(/<svg [^>]*font-size="([\d.]+)"/.exec(svg)![1]);
+    const lines = [...svg.matchAll(/<line ([^>]*)\/>/g)].map((m) => {
+      const a = attrs(m[1]);
+      return { x1: +a.x1, y1: +a.y1, x2: +a.x2, y2: +a.y2, stroke: a.stroke };
+    });
+    const unescape = (t: string): string =>
+      t
+        .replace(/&lt;/g, "<")
+        .replace(/&gt;/g, ">")
+        .replace(/&quot;/g, '"')
+        .replace(/&amp;/g, "&");
+    const texts = [...svg.matchAll(/<text ([^>]*)>([^<]*)<\/text>/g)].map((m) => {
+      const a = attrs(m[1]);
+      const size = a["font-size"] ? Number(a["font-size"]) : rootSize;
+      const width = unescape(m[2]).length * 0.6 * size;
+      const left = a["text-anchor"] === "middle" ? +a.x - width / 2 : +a.x;
+      return { label: unescape(m[2]), left, right: left + width, top: +a.y - 0.8 * size, bottom: +a.y + 0.25 * size };
+    });
+    return { lines, texts };
+  }
+
+  type Line = ReturnType<typeof geometry>["lines"][number];
+  type TextBox = ReturnType<typeof geometry>["texts"][number];
+  function crosses(l: Line, t: TextBox): boolean {
+    // Liang-Barsky clipping of the segment against the box.
+    let [t0, t1] = [0, 1];
+    const dx = l.x2 - l.x1;
+    const dy = l.y2 - l.y1;
+    for (const [p, q] of [
+      [-dx, l.x1 - t.left],
+      [dx, t.right - l.x1],
+      [-dy, l.y1 - t.top],
+      [dy, t.bottom - l.y1],
+    ]) {
+      if (p === 0) {
+        if (q < 0) return false;
+      } else {
+        const r = q / p;
+        if (p < 0) t0 = Math.max(t0, r);
+        else t1 = Math.min(t1, r);
+        if (t0 > t1) return false;
+      }
+    }
+    return true;
+  }
+
+  test.each([
+    ["the example", undefined],
+    ["a 5-node ring", { nodes: 5, topology: "ring", routing: "routed" }],
+    ["an 8-node ring", { nodes: 8, topology: "ring", routing: "routed-fallback" }],
+    ["a 4-node mesh", { nodes: 4, topology: "mesh", routing: "routed" }],
+    ["a 5-node mesh", { nodes: 5, topology: "mesh", routing: "routed" }],
+  ] as const)("%s: no line crosses a label, and a legend names every kind of line", async (_name, ring) => {
+    const file = ring ? writeConfig(ringConfigSource({ ...ring })).file : undefined;
+    const svg = (await renderConfig(file)).text("topology.svg");
+    const { lines, texts } = geometry(svg);
+    expect(lines.length).toBeGreaterThan(2);
+    const crossings = lines.flatMap((l) =>
+      texts.filter((t) => crosses(l, t)).map((t) => `${t.label} x (${l.x1},${l.y1})-(${l.x2},${l.y2})`),
+    );
+    expect(crossings).toEqual([]);
+    const legend = /<g class="legend">([\s\S]*?)<\/g>/.exec(svg)?.[1] ?? "";
+    const legendStrokes = new Set([...legend.matchAll(/stroke="(#[0-9a-f]{6})"/g)].map((m) => m[1]));
+    const drawn = new Set(lines.map((l) => l.stroke));
+    expect([...drawn].filter((c) => !legendStrokes.has(c))).toEqual([]);
+    expect(legend).toContain("ring link");
+    expect(legend).toContain("storage network");
   });
 
   test("escapes text so a value cannot break the XML", async () => {

@@ -1,7 +1,9 @@
 /**
  * topology.svg: the cluster drawn by homegarden itself. Nodes on a circle with their addresses, each
  * ring link as a line labelled with its subnet and the NIC and address at each end, the storage
- * network as a bus below, and the VIPs. Deterministic: coordinates rounded to one decimal.
+ * network as a bus below, the VIPs, and a legend. No line crosses a label: links end at the node
+ * boxes, and each label takes the first of a fixed list of spots whose box no line touches.
+ * Deterministic: coordinates rounded to one decimal.
  */
 import type { ClusterPlan } from "../plan/plan.js";
 import { MODE_FILE, type Artifact } from "./artifact.js";
@@ -9,8 +11,11 @@ import { headerFor } from "./engine.js";
 
 const NODE_W = 260;
 const NODE_H = 64;
-/** Approximate width of one monospace character at font-size 11. */
-const CHAR_W = 6.7;
+const FONT = 11;
+/** Width of one monospace character as a share of the font size (a little over the usual 0.6). */
+const CHAR_EM = 0.62;
+const RING_COLOUR = "#c05621";
+const STORAGE_COLOUR = "#2b6cb0";
 
 export function xmlEscape(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
@@ -24,37 +29,177 @@ function text(x: number, y: number, content: string, attrs = ""): string {
   return `<text x="${r1(x)}" y="${r1(y)}" ${HALO}${attrs ? ` ${attrs}` : ""}>${xmlEscape(content)}</text>`;
 }
 
+interface Point {
+  x: number;
+  y: number;
+}
+interface Segment {
+  a: Point;
+  b: Point;
+}
+interface Box {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
+/** The box a centred label with its baseline at (x, y) covers, with a margin. */
+function labelBox(x: number, y: number, label: string, size = FONT, margin = 2): Box {
+  const half = (label.length * size * CHAR_EM) / 2;
+  return { left: x - half - margin, right: x + half + margin, top: y - size - margin, bottom: y + size * 0.3 + margin };
+}
+
+function inside(p: Point, box: Box): boolean {
+  return p.x >= box.left && p.x <= box.right && p.y >= box.top && p.y <= box.bottom;
+}
+
+/** Whether two segments cross (orientation test; touching counts). */
+function segmentsCross(p: Segment, q: Segment): boolean {
+  const orient = (a: Point, b: Point, c: Point): number =>
+    Math.sign((b.x - a.x) * (c.y - a.y) - (b.y - a.y) * (c.x - a.x));
+  const o1 = orient(p.a, p.b, q.a);
+  const o2 = orient(p.a, p.b, q.b);
+  const o3 = orient(q.a, q.b, p.a);
+  const o4 = orient(q.a, q.b, p.b);
+  return o1 !== o2 && o3 !== o4;
+}
+
+/** Whether a segment touches a box: an end inside it, or a crossing with one of its sides. */
+export function segmentTouchesBox(s: Segment, box: Box): boolean {
+  if (inside(s.a, box) || inside(s.b, box)) return true;
+  const corners = [
+    { x: box.left, y: box.top },
+    { x: box.right, y: box.top },
+    { x: box.right, y: box.bottom },
+    { x: box.left, y: box.bottom },
+  ];
+  return corners.some((c, i) => segmentsCross(s, { a: c, b: corners[(i + 1) % 4] }));
+}
+
+function boxesOverlap(a: Box, b: Box): boolean {
+  return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+}
+
+function boundsOf(s: Segment): Box {
+  return {
+    left: Math.min(s.a.x, s.b.x),
+    right: Math.max(s.a.x, s.b.x),
+    top: Math.min(s.a.y, s.b.y),
+    bottom: Math.max(s.a.y, s.b.y),
+  };
+}
+
+/** Items by the grid cells their bounds cover, so that a label looks only at what is near it. */
+class Grid<T> {
+  private static readonly CELL = 120;
+  private readonly cells = new Map<string, T[]>();
+
+  private keys(b: Box): string[] {
+    const keys: string[] = [];
+    const c = Grid.CELL;
+    for (let i = Math.floor(b.left / c); i <= Math.floor(b.right / c); i += 1)
+      for (let j = Math.floor(b.top / c); j <= Math.floor(b.bottom / c); j += 1) keys.push(`${i},${j}`);
+    return keys;
+  }
+
+  add(bounds: Box, item: T): void {
+    for (const key of this.keys(bounds)) {
+      const cell = this.cells.get(key);
+      if (cell) cell.push(item);
+      else this.cells.set(key, [item]);
+    }
+  }
+
+  near(bounds: Box): T[] {
+    return [...new Set(this.keys(bounds).flatMap((key) => this.cells.get(key) ?? []))];
+  }
+}
+
+/** Where the segment from a node's centre towards `to` leaves its box. */
+function boxExit(from: Point, to: Point): Point {
+  const length = Math.hypot(to.x - from.x, to.y - from.y) || 1;
+  const ux = (to.x - from.x) / length;
+  const uy = (to.y - from.y) / length;
+  const t = Math.min(NODE_W / 2 / Math.max(Math.abs(ux), 1e-9), NODE_H / 2 / Math.max(Math.abs(uy), 1e-9));
+  return { x: from.x + ux * t, y: from.y + uy * t };
+}
+
 export function topologySvg(plan: ClusterPlan): string {
   const count = plan.nodes.length;
   const radius = Math.max(340, (count * (NODE_W + 40)) / (2 * Math.PI));
   const cx = radius + NODE_W;
-  const cy = radius + NODE_H + 60;
+  const cy = radius + NODE_H + 110;
   const width = 2 * cx;
   const busY = cy + radius + NODE_H + 50;
-  const height = busY + 90;
+  const height = busY + 60;
   const position = new Map(
     plan.nodes.map((n, i) => {
       const angle = -Math.PI / 2 + (2 * Math.PI * i) / count;
       return [n.name, { x: cx + radius * Math.cos(angle), y: cy + radius * Math.sin(angle) }];
     }),
   );
+  const nodeBoxes: Box[] = plan.nodes.map((n) => {
+    const p = position.get(n.name)!;
+    return { left: p.x - NODE_W / 2, right: p.x + NODE_W / 2, top: p.y - NODE_H / 2, bottom: p.y + NODE_H / 2 };
+  });
+
+  // Every line first (links clipped to the node boxes, the bus), so that labels can keep off them.
+  const links = plan.links.map((link) => {
+    const a = position.get(link.a.node)!;
+    const b = position.get(link.b.node)!;
+    return { link, a, b, segment: { a: boxExit(a, b), b: boxExit(b, a) } };
+  });
+  const bus: Segment = { a: { x: 40, y: busY }, b: { x: width - 40, y: busY } };
+  const segments = new Grid<Segment>();
+  for (const s of [...links.map((l) => l.segment), bus]) segments.add(boundsOf(s), s);
+  const placed = new Grid<Box>();
+  for (const b of nodeBoxes) placed.add(b, b);
+  /** The first spot whose label box no line touches and no other label or node box overlaps. */
+  const place = (label: string, spots: Point[]): Point => {
+    const free = spots.find((p) => {
+      const box = labelBox(p.x, p.y, label);
+      return (
+        !segments.near(box).some((s) => segmentTouchesBox(s, box)) &&
+        !placed.near(box).some((b) => boxesOverlap(b, box))
+      );
+    });
+    const spot = free ?? spots[0];
+    const box = labelBox(spot.x, spot.y, label);
+    placed.add(box, box);
+    return spot;
+  };
+
   const out: string[] = [];
   out.push(`<?xml version="1.0" encoding="UTF-8"?>`);
   out.push(`<!-- ${xmlEscape(headerFor(plan))} -->`);
   out.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${r1(width)}" height="${r1(height)}" viewBox="0 0 ${r1(width)} ${r1(height)}" font-family="monospace" font-size="11">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${r1(width)}" height="${r1(height)}" viewBox="0 0 ${r1(width)} ${r1(height)}" font-family="monospace" font-size="${FONT}">`,
   );
   out.push(`<title>${xmlEscape(`Cluster ${plan.cluster}: ring network, storage network and VIPs`)}</title>`);
   out.push(`<rect x="0" y="0" width="${r1(width)}" height="${r1(height)}" fill="#ffffff"/>`);
   out.push(text(16, 24, `cluster ${plan.cluster}: ${count} nodes, ring routing ${plan.routing}`, 'font-size="14"'));
 
-  // Storage network bus and each node's drop to it.
+  // Legend, top left, under the title: a sample of each line with what it means.
   const storageNet = plan.nodes[0].storage.network;
+  out.push(`<g class="legend">`);
+  const legend: [string, string][] = [
+    [RING_COLOUR, "ring link: subnet beside it, NIC and address at each end"],
+    [STORAGE_COLOUR, `storage network ${storageNet}: every node's storage NIC (stor line in its box)`],
+  ];
+  legend.forEach(([colour, meaning], i) => {
+    const y = 48 + 20 * i;
+    out.push(`<line x1="16" y1="${r1(y - 4)}" x2="56" y2="${r1(y - 4)}" stroke="${colour}" stroke-width="3"/>`);
+    out.push(text(64, y, meaning));
+  });
+  out.push(`</g>`);
+
+  // Storage network bus.
+  const vip = plan.linstor.ha.vip;
   out.push(`<g class="storage-network">`);
   out.push(
-    `<line x1="40" y1="${r1(busY)}" x2="${r1(width - 40)}" y2="${r1(busY)}" stroke="#2b6cb0" stroke-width="4"/>`,
+    `<line x1="${r1(bus.a.x)}" y1="${r1(busY)}" x2="${r1(bus.b.x)}" y2="${r1(busY)}" stroke="${STORAGE_COLOUR}" stroke-width="4"/>`,
   );
-  const vip = plan.linstor.ha.vip;
   out.push(
     text(
       40,
@@ -62,48 +207,70 @@ export function topologySvg(plan: ClusterPlan): string {
       `storage network ${storageNet}, VIP ${vip.storage.cidr}${vip.management ? `; management VIP ${vip.management.cidr}` : ""} (${plan.linstor.ha.vipManager})`,
     ),
   );
-  for (const node of plan.nodes) {
-    const p = position.get(node.name)!;
-    out.push(
-      `<line x1="${r1(p.x)}" y1="${r1(p.y + NODE_H / 2)}" x2="${r1(p.x)}" y2="${r1(busY)}" stroke="#2b6cb0" stroke-dasharray="4 4"/>`,
-    );
-  }
   out.push(`</g>`);
 
-  // Ring links.
+  // Ring links with their labels.
   out.push(`<g class="ring-links">`);
-  for (const link of plan.links) {
-    const a = position.get(link.a.node)!;
-    const b = position.get(link.b.node)!;
+  for (const { link, a, b, segment } of links) {
     out.push(`<g class="link" data-subnet="${xmlEscape(link.subnet)}">`);
     out.push(
-      `<line x1="${r1(a.x)}" y1="${r1(a.y)}" x2="${r1(b.x)}" y2="${r1(b.y)}" stroke="#c05621" stroke-width="2"/>`,
+      `<line x1="${r1(segment.a.x)}" y1="${r1(segment.a.y)}" x2="${r1(segment.b.x)}" y2="${r1(segment.b.y)}" stroke="${RING_COLOUR}" stroke-width="2"/>`,
     );
-    // Unit normal of the line: the subnet goes on one side, the NIC labels on the other.
     const length = Math.hypot(b.x - a.x, b.y - a.y) || 1;
     const nx = -(b.y - a.y) / length;
     const ny = (b.x - a.x) / length;
-    const mid = { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };
-    out.push(text(mid.x - nx * 10, mid.y - ny * 10 + 4, link.subnet, 'text-anchor="middle" fill="#c05621"'));
-    for (const [end, from, to] of [
-      [link.a, a, b],
-      [link.b, b, a],
+    // The subnet near the middle of the visible line, on either side; then a little further along.
+    const along = (t: number): Point => ({
+      x: segment.a.x + (segment.b.x - segment.a.x) * t,
+      y: segment.a.y + (segment.b.y - segment.a.y) * t,
+    });
+    // Far enough along the normal that the label's box clears the line: its half-width and
+    // half-height projected on the normal, plus a gap.
+    const clearance = (label: string): number =>
+      Math.abs(nx) * ((label.length * FONT * CHAR_EM) / 2) + Math.abs(ny) * FONT * 0.7 + 6;
+    const subnetSpots = [0.5, 0.4, 0.6, 0.3, 0.7].flatMap((t) =>
+      [-1, 1].flatMap((side) =>
+        [0, 12].map((extra) => {
+          const m = along(t);
+          const offset = clearance(link.subnet) + extra;
+          return { x: m.x + side * nx * offset, y: m.y + side * ny * offset + FONT * 0.35 };
+        }),
+      ),
+    );
+    const subnet = place(link.subnet, subnetSpots);
+    out.push(text(subnet.x, subnet.y, link.subnet, `text-anchor="middle" fill="${RING_COLOUR}"`));
+    for (const [end, from] of [
+      [link.a, segment.a],
+      [link.b, segment.b],
     ] as const) {
-      // Just outside the node box along the line, far enough that the centred label clears it.
-      const ux = (to.x - from.x) / length;
-      const uy = (to.y - from.y) / length;
-      const exit = Math.min(NODE_W / 2 / Math.max(Math.abs(ux), 1e-9), NODE_H / 2 / Math.max(Math.abs(uy), 1e-9));
+      // Beside the line just outside the node box, pushed along until it clears the box and the lines.
+      const toward = from === segment.a ? segment.b : segment.a;
+      const ux = (toward.x - from.x) / (Math.hypot(toward.x - from.x, toward.y - from.y) || 1);
+      const uy = (toward.y - from.y) / (Math.hypot(toward.x - from.x, toward.y - from.y) || 1);
       const label = `${end.nic} ${end.ip}`;
-      const along = exit + ((label.length * CHAR_W) / 2) * Math.abs(ux) + 14;
-      const x = from.x + ux * along + nx * 14;
-      const y = from.y + uy * along + ny * 14 + 4;
-      out.push(text(x, y, label, 'text-anchor="middle" fill="#7b341e"'));
+      const half = (label.length * FONT * CHAR_EM) / 2;
+      const visible = Math.hypot(segment.b.x - segment.a.x, segment.b.y - segment.a.y);
+      const extras = Array.from({ length: Math.max(1, Math.floor((visible * 0.45) / 12)) }, (_, k) => 12 * k);
+      const spots = extras.flatMap((extra) =>
+        [1, -1].flatMap((side) =>
+          [0, 12, 24].map((more) => {
+            const d = half * Math.abs(ux) + FONT * Math.abs(uy) + 10 + extra;
+            const offset = clearance(label) + more;
+            return {
+              x: from.x + ux * d + side * nx * offset,
+              y: from.y + uy * d + side * ny * offset + FONT * 0.35,
+            };
+          }),
+        ),
+      );
+      const spot = place(label, spots);
+      out.push(text(spot.x, spot.y, label, 'text-anchor="middle" fill="#7b341e"'));
     }
     out.push(`</g>`);
   }
   out.push(`</g>`);
 
-  // Nodes on top.
+  // Nodes.
   out.push(`<g class="nodes">`);
   for (const node of plan.nodes) {
     const p = position.get(node.name)!;
