@@ -53,6 +53,26 @@ describe("homegarden diff", () => {
   });
 });
 
+describe("homegarden diff without the secret (a CI gate)", () => {
+  test("compares every file with secrets masked, leaves the secret's digests and tarballs uncompared, and still finds a change", async () => {
+    const cwd = tempDir();
+    expect((await cli(["render"], cwd)).code).toBe(0);
+    const same = await cli(["diff"], cwd, {});
+    expect(same.code).toBe(0);
+    expect(same.stdout).toContain("no changes against out/");
+    expect(same.stderr).toContain("HG427");
+    expect(same.stderr).toContain("pivoine.tar.gz: not compared (its bytes depend on the secret, absent here)");
+    expect(same.stderr).toContain("pivoine/SHA256SUMS: not compared");
+    expect(same.stdout + same.stderr).not.toContain(TEST_VRRP_PASSWORD);
+
+    writeFileSync(join(cwd, "out", "pivoine", "files", "etc", "modules-load.d", "drbd.conf"), "tampered\n");
+    const changed = await cli(["diff", "--stat"], cwd, {});
+    expect(changed.code).toBe(1);
+    expect(changed.stdout).toContain("changed  pivoine/files/etc/modules-load.d/drbd.conf");
+    expect(changed.stdout).not.toContain("keepalived.conf");
+  });
+});
+
 describe("homegarden init", () => {
   test("writes a config that type-checks with tsc and renders, and refuses to overwrite", async () => {
     const dir = tempDir();

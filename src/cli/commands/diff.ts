@@ -8,6 +8,15 @@ import { readTarGzFile } from "../../review/tarball.js";
 import { OWNER_MARKER } from "../../bundle/ownership.js";
 import { EXIT_CONFIG, EXIT_FINDINGS, loadForCommand, type Io } from "../io.js";
 import { withConfigArgument } from "./common.js";
+import { catalogue } from "../../diagnostics/catalogue.js";
+
+/** Rendered in place of an absent secret; never compared, since every secret value is masked. */
+const SECRET_STAND_IN = "absent!!";
+
+/** Files whose bytes follow from a secret-bearing file: the tarballs and the digest lists. */
+function dependsOnSecret(path: string): boolean {
+  return path.endsWith(".tar.gz") || /(^|\/)(SHA256SUMS|MANIFEST\.json)$/.test(path);
+}
 
 type DiffArgs = { config?: string; strict: boolean; against: string; stat: boolean; json: boolean };
 
@@ -25,11 +34,16 @@ export const diffCommand = (io: Io, setExitCode: (code: number) => void): Comman
       .option("stat", { type: "boolean", default: false, describe: "list changed files only" })
       .option("json", { type: "boolean", default: false, describe: "print the changes as JSON" }),
   handler: async (args) => {
-    // The secret is needed: the tarballs and digests a render writes depend on it.
-    const result = await loadForCommand(io, args.config, args.strict);
+    // Without the secret (a CI gate), every file is compared with its secret values masked, and
+    // the files derived from the secret-bearing ones (digests, tarballs) are reported as not compared.
+    const result = await loadForCommand(io, args.config, args.strict, false, false);
     if (!result.ok) return setExitCode(EXIT_CONFIG);
-    const artifacts = await renderArtifacts(result.valid, result.plan);
-    const files = await assembleOutput(artifacts, io.env, manifestInfo(result.valid, result.plan));
+    const secretAbsent = result.warnings.some((w) => w.code === catalogue.secretAbsentHere.code);
+    const valid = secretAbsent
+      ? { ...result.valid, secrets: { ...result.valid.secrets, vrrpPassword: SECRET_STAND_IN } }
+      : result.valid;
+    const artifacts = await renderArtifacts(valid, result.plan);
+    const files = await assembleOutput(artifacts, io.env, manifestInfo(valid, result.plan));
     const against = resolve(io.cwd, args.against);
     let isFile = false;
     try {
@@ -57,6 +71,15 @@ export const diffCommand = (io: Io, setExitCode: (code: number) => void): Comman
       const previous = readTree(against);
       previous.delete(OWNER_MARKER);
       changes = diffOutput(files, artifacts, previous);
+    }
+    let notCompared: string[] = [];
+    if (secretAbsent) {
+      // The secret-bearing files themselves are compared with their secrets masked: what differs
+      // only there is the stand-in, not a change.
+      notCompared = changes.filter((c) => dependsOnSecret(c.path) || c.secretOnly).map((c) => c.path);
+      changes = changes.filter((c) => !dependsOnSecret(c.path) && !c.secretOnly);
+      for (const path of notCompared)
+        io.stderr(`homegarden: ${path}: not compared (its bytes depend on the secret, absent here)\n`);
     }
     if (args.json) io.stdout(`${JSON.stringify(changes, null, 2)}\n`);
     else if (changes.length === 0) io.stdout(`no changes against ${args.against}/\n`);
