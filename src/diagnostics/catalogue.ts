@@ -502,5 +502,3 @@ export const catalogue = {
   ),
   resultsMissing: entry("HG514", "error", (dir: string) => `${dir} holds no fio-*.json or iperf3-*.json results`),
 } as const;
-
-export type CatalogueKey = keyof typeof catalogue;

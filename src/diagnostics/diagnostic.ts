@@ -61,13 +61,3 @@ export function diagnosticToJson(d: Diagnostic): DiagnosticJson {
     ...(d.path && d.path.length > 0 ? { path: formatPath(d.path) } : {}),
   };
 }
-
-export class DiagnosticsError extends Error {
-  constructor(
-    readonly diagnostics: Diagnostic[],
-    readonly sourceText?: string,
-  ) {
-    super(diagnostics.map((d) => formatDiagnostic(d)).join("\n"));
-    this.name = "DiagnosticsError";
-  }
-}
