@@ -5,24 +5,11 @@
  * preflight FAILs as findings.
  */
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
 import { ringConfigSource } from "./support/ring-configs.js";
 import { writeConfig } from "./support/configs.js";
-import { renderConfig, tempDir, type Rendered } from "./support/render.js";
-
-/** The rendered bundles, written out as `render` writes them (modes included); returns the folder. */
-function writeBundles(rendered: Rendered): string {
-  const dir = tempDir("homegarden-bundles-");
-  for (const file of rendered.files) {
-    if (file.path.endsWith(".tar.gz")) continue;
-    const path = join(dir, file.path);
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, file.content);
-    chmodSync(path, file.mode);
-  }
-  return dir;
-}
+import { renderConfig, tempDir, writeRendered, type Rendered } from "./support/render.js";
 
 async function scenarios(): Promise<[string, Rendered][]> {
   const fallback = writeConfig(ringConfigSource({ nodes: 5, topology: "ring", routing: "routed-fallback" }));
@@ -41,7 +28,7 @@ describe("run.sh --dry-run on a bare root of this machine", () => {
   test("every node of every scenario rehearses every step, exits 0 and writes nothing", () => {
     const lines: Record<string, number> = {};
     for (const [name, rendered] of cases) {
-      const bundles = writeBundles(rendered);
+      const bundles = writeRendered(rendered);
       for (const node of rendered.check.plan.nodes) {
         const root = tempDir("homegarden-bare-root-");
         const result = spawnSync(join(bundles, node.name, "run.sh"), ["--dry-run", "--root", root], {

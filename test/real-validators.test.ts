@@ -3,7 +3,6 @@
  * keepalived, systemd-analyze, shellcheck, bash, fio, ifupdown2, apt, Python's tomllib).
  */
 import { execFileSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   aptSourcesCheck,
@@ -19,7 +18,7 @@ import {
   tomlParse,
   type ValidatorResult,
 } from "./support/validators.js";
-import { renderConfig, tempDir } from "./support/render.js";
+import { renderConfig, writeRendered } from "./support/render.js";
 
 const NODES = ["pivoine", "petunia", "dahlia"];
 const canUseNamespaces = haveRoot() && namespacesAvailable();
@@ -37,15 +36,7 @@ function expectOk(result: ValidatorResult): void {
 
 /** Writes every rendered file to a temp folder, so tools that read paths can see them. */
 async function materialise(): Promise<string> {
-  const rendered = await renderConfig();
-  const dir = tempDir();
-  const { mkdirSync } = await import("node:fs");
-  const { dirname } = await import("node:path");
-  for (const file of rendered.files) {
-    mkdirSync(dirname(join(dir, file.path)), { recursive: true });
-    writeFileSync(join(dir, file.path), file.content, { mode: file.mode });
-  }
-  return dir;
+  return writeRendered(await renderConfig());
 }
 
 describe.each(NODES)("real validators accept %s's bundle", (node) => {

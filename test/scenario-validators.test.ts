@@ -6,8 +6,7 @@
  * through apt, the ring stanzas through ifupdown2 and keepalived.conf through keepalived -t (those
  * two as root, in network namespaces).
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import {
   aptSourcesCheck,
   bashSyntax,
@@ -22,7 +21,7 @@ import {
   tomlParse,
   type ValidatorResult,
 } from "./support/validators.js";
-import { renderConfig, tempDir, type Rendered } from "./support/render.js";
+import { renderConfig, writeRendered, type Rendered } from "./support/render.js";
 import { SCENARIOS } from "./support/scenarios.js";
 
 const asRoot = haveRoot() && namespacesAvailable() ? test : test.skip;
@@ -38,11 +37,7 @@ describe.each(SCENARIOS.filter((s) => s.config))(
     let dir: string;
     beforeAll(async () => {
       rendered = await renderConfig(config!());
-      dir = tempDir();
-      for (const file of rendered.files) {
-        mkdirSync(dirname(join(dir, file.path)), { recursive: true });
-        writeFileSync(join(dir, file.path), file.content, { mode: file.mode });
-      }
+      dir = writeRendered(rendered);
     });
     const nodes = (): string[] => rendered.check.plan.nodes.map((n) => n.name);
     const ofNode = (node: string, test: (path: string) => boolean): string[] =>

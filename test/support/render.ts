@@ -1,7 +1,7 @@
 /** Renders configs in memory for tests, with the fixed test secret. */
-import { mkdtempSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { OutputFile } from "../../src/bundle/write.js";
 import { exampleConfigPath } from "../../src/paths.js";
 import { checkConfig, manifestInfo, renderArtifacts, type CheckResult } from "../../src/pipeline.js";
@@ -58,5 +58,17 @@ export const createdTempDirs: string[] = [];
 export function tempDir(prefix = "homegarden-test-"): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   createdTempDirs.push(dir);
+  return dir;
+}
+
+/** Writes a render's files into a new temp folder, modes included (the tarballs too); returns it. */
+export function writeRendered(rendered: Rendered): string {
+  const dir = tempDir();
+  for (const file of rendered.files) {
+    const path = join(dir, file.path);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, file.content);
+    chmodSync(path, file.mode);
+  }
   return dir;
 }
