@@ -12,9 +12,8 @@
  *   dist/homegarden.cjs through that code cache and runs it.
  *
  * What is only needed on some paths stays outside and is loaded on demand: the TypeScript compiler
- * (type-check; it has its own code cache) and ts-morph (positions), and prettier (tables the fast
- * formatter leaves to it). Modules that do costly work when loaded but are needed on some paths
- * only are bundled lazily (see `lazyModules`).
+ * (type-check; it has its own code cache) and ts-morph (positions). Modules that do costly work
+ * when loaded but are needed on some paths only are bundled lazily (see `lazyModules`).
  *
  * The sources are ES modules: `import.meta.url` becomes the file URL of the bundle itself.
  */
@@ -131,9 +130,9 @@ await build({
   ...common,
   entryPoints: [join(root, "src", "cli", "main.ts")],
   outfile: join(root, "dist", "homegarden.cjs"),
-  external: ["typescript", "ts-morph", "prettier"],
-  // import("prettier") becomes require("prettier") (its CommonJS entry): code run through vm.Script
-  // can import() only with an experimental Node option that prints a warning when used.
+  external: ["typescript", "ts-morph"],
+  // import("x") becomes require("x") (its CommonJS entry): code run through vm.Script can import()
+  // only with an experimental Node option that prints a warning when used.
   supported: { "dynamic-import": false },
   plugins: [lazyModulesPlugin, yargsShimUrlPlugin, ipv6ConstantsPlugin],
 });

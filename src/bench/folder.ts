@@ -1,4 +1,5 @@
 /** The report's I/O: read a results folder into parsed results, write report.md and the charts. */
+import { alignTables } from "../render/markdown-table.js";
 import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { catalogue } from "../diagnostics/catalogue.js";
@@ -76,14 +77,11 @@ export function readResultsFolder(dir: string, settingsPaths?: string[]): Folder
   return { ok: true, input: { settings, fio, iperf3, files } };
 }
 
-/** report.md (prettier-aligned tables) and one chart per kind of result present. */
+/** report.md (its tables aligned) and one chart per kind of result present. */
 export async function renderReport(input: ReportInput): Promise<{ report: BenchReport; files: Map<string, string> }> {
   const report = buildReport(input);
   const files = new Map<string, string>();
-  // Loaded here, not at the top: prettier costs every other command ~40 ms of startup.
-  const prettier = await import("prettier");
-  const markdown = await prettier.format(reportMarkdown(report), { parser: "markdown", proseWrap: "preserve" });
-  files.set(REPORT_FILE, markdown);
+  files.set(REPORT_FILE, alignTables(reportMarkdown(report)));
   const { syncWriteP99Ms, minShareOfLineRate } = report.settings.report;
   if (report.fio.length > 0) files.set(CHART_FILES.latency, latencyChart(report.fio, syncWriteP99Ms));
   if (report.iperf3.length > 0) files.set(CHART_FILES.throughput, throughputChart(report.iperf3, minShareOfLineRate));

@@ -132,7 +132,7 @@ export function buildReport(input: ReportInput): BenchReport {
 
 export const CHART_FILES = { latency: "fio-latency.svg", throughput: "iperf3-throughput.svg" } as const;
 
-/** report.md before prettier aligns its tables. */
+/** report.md before its tables are aligned. */
 export function reportMarkdown(report: BenchReport): string {
   const { settings } = report;
   const { minShareOfLineRate, syncWriteP99Ms } = settings.report;

@@ -57,5 +57,5 @@ export function renderNodeArtifacts(plan: ClusterPlan, options: RenderOptions): 
 }
 
 export async function renderCluster(plan: ClusterPlan, options: RenderOptions): Promise<Artifact[]> {
-  return [...renderNodeArtifacts(plan, options), ...(await renderRunbook(plan)), ...renderTopology(plan)];
+  return [...renderNodeArtifacts(plan, options), ...renderRunbook(plan), ...renderTopology(plan)];
 }

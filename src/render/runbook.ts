@@ -2,7 +2,7 @@
 import type { ClusterPlan } from "../plan/plan.js";
 import { MODE_FILE, type Artifact } from "./artifact.js";
 import { headerFor, renderTemplate } from "./engine.js";
-import { alignMarkdownTables, formatJson } from "./format.js";
+import { alignTables } from "./markdown-table.js";
 import { stepName, stepsOf } from "./run-script.js";
 import { routeRole } from "./route-role.js";
 
@@ -84,7 +84,7 @@ export function routeGroups(plan: ClusterPlan): RouteGroup[] {
   return groups;
 }
 
-export async function renderRunbook(plan: ClusterPlan): Promise<Artifact[]> {
+export function renderRunbook(plan: ClusterPlan): Artifact[] {
   const stepTable = plan.steps.map((step) => ({
     step,
     cells: plan.nodes.map((node) => stepsOf(plan, node).some((s) => s.id === step.id)),
@@ -99,10 +99,8 @@ export async function renderRunbook(plan: ClusterPlan): Promise<Artifact[]> {
     routeRole,
     routeSummary,
   });
-  const runbook =
-    alignMarkdownTables(markdown) ??
-    (await (await import("prettier")).format(markdown, { parser: "markdown", proseWrap: "preserve" }));
-  const planJson = formatJson(sortedKeys(plan));
+  const runbook = alignTables(markdown);
+  const planJson = `${JSON.stringify(sortedKeys(plan), null, 2)}\n`;
   return [
     { path: "RUNBOOK.md", mode: MODE_FILE, source: "runbook", content: runbook },
     { path: "plan.json", mode: MODE_FILE, source: "runbook", content: planJson },
