@@ -4,7 +4,7 @@ import { validateConfig, type ValidConfig } from "./config/validate.js";
 import { catalogue } from "./diagnostics/catalogue.js";
 import type { Diagnostic } from "./diagnostics/diagnostic.js";
 import { buildPlan, type ClusterPlan } from "./plan/plan.js";
-import type { Artifact } from "./render/artifact.js";
+import type { Artifact } from "./artifact.js";
 import { renderCluster } from "./render/index.js";
 import { assembleOutput, type OutputFile } from "./bundle/write.js";
 import { sha256 } from "./bundle/checksums.js";

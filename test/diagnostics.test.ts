@@ -5,7 +5,7 @@ import { existsSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { cli } from "./support/cli.js";
 import { checkConfig } from "../src/pipeline.js";
-import { MODE_SECRET } from "../src/render/artifact.js";
+import { MODE_SECRET } from "../src/artifact.js";
 import { EXAMPLE_SOURCE, exampleWith, lineOf, writeConfig } from "./support/configs.js";
 import { renderConfig, TEST_VRRP_PASSWORD, tempDir } from "./support/render.js";
 

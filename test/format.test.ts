@@ -5,8 +5,8 @@
  */
 import fc from "fast-check";
 import * as prettier from "prettier";
-import { alignTables } from "../src/render/markdown-table.js";
-import { sortedKeys } from "../src/render/runbook.js";
+import { alignTables } from "../src/markdown-table.js";
+import { sortedKeys } from "../src/sorted-json.js";
 import { ringConfig } from "../scripts/ring-config.mjs";
 import { writeConfig } from "./support/configs.js";
 import { renderConfig } from "./support/render.js";

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { dirname, join, relative, resolve } from "node:path";
 import { packageRoot } from "../src/paths.js";
 import { sha256 } from "../src/bundle/checksums.js";
-import { maskSecrets } from "../src/render/artifact.js";
+import { maskSecrets } from "../src/artifact.js";
 import { SCENARIOS } from "./support/scenarios.js";
 import { renderConfig, tempDir, TEST_VRRP_PASSWORD } from "./support/render.js";
 

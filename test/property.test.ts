@@ -18,7 +18,7 @@ import { validateConfig } from "../src/config/validate.js";
 import { catalogue } from "../src/diagnostics/catalogue.js";
 import { exampleConfigPath } from "../src/paths.js";
 import { buildPlan } from "../src/plan/plan.js";
-import type { Artifact } from "../src/render/artifact.js";
+import type { Artifact } from "../src/artifact.js";
 import { renderCluster, renderNodeArtifacts } from "../src/render/index.js";
 import { checkConfig } from "../src/pipeline.js";
 import { TEST_ENV, TEST_VRRP_PASSWORD } from "./support/render.js";

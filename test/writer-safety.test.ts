@@ -6,7 +6,7 @@ import { lstatSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from "n
 import { join } from "node:path";
 import { outPath, UnsafePathError } from "../src/bundle/layout.js";
 import { writeOutputAtomically, type OutputFile } from "../src/bundle/write.js";
-import { MODE_FILE } from "../src/render/artifact.js";
+import { MODE_FILE } from "../src/artifact.js";
 import { main } from "../src/cli/main.js";
 import { TEST_ENV, tempDir } from "./support/render.js";
 import { snapshotTree } from "./support/tree.js";

@@ -1,5 +1,5 @@
 /** The report's I/O: read a results folder into parsed results, write report.md and the charts. */
-import { alignTables } from "../render/markdown-table.js";
+import { alignTables } from "../markdown-table.js";
 import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { catalogue } from "../diagnostics/catalogue.js";

@@ -1,5 +1,5 @@
 /** Where each artifact lands in out/, with the guarantee that no path can leave its bundle. */
-import type { Artifact } from "../render/artifact.js";
+import type { Artifact } from "../artifact.js";
 
 const SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9_.+@-]*$/;
 

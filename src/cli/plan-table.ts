@@ -1,8 +1,8 @@
 /** `homegarden plan` as plain text tables. */
 import { EXACT_MAX_NODES } from "../plan/corosync.js";
 import type { ClusterPlan } from "../plan/plan.js";
-import { routeRole } from "../render/route-role.js";
-import { stepsOf } from "../render/run-script.js";
+import { routeRole } from "../plan/route-role.js";
+import { stepsOf } from "../plan/node-steps.js";
 
 function table(header: string[], rows: string[][]): string {
   // A loop, not Math.max(...rows): a 1,024-node ring has a million route rows, past the argument limit.

@@ -12,7 +12,7 @@ export interface DrbdOption {
   /** The property namespace LINSTOR stores it under: DrbdOptions/<section>/<name>. */
   section: string;
   type: "string" | "boolean" | "symbol" | "range" | "numeric" | "numeric-or-symbol";
-  values?: string[];
+  values?: readonly string[];
   min?: number;
   max?: number;
   /** "1" bytes, "k" KiB, "s" 512-byte sectors: the unit a byte-like value is stored in. */
@@ -24,6 +24,9 @@ export interface DrbdOption {
 
 export type DrbdOptionTables = Record<string, { source: string; options: Record<string, DrbdOption> }>;
 
+/** The generated tables, checked against the shape this module reads. */
+const TABLES: DrbdOptionTables = DRBD_OPTION_TABLES;
+
 /** The release line whose table applies: 1.33 or later, or before; undefined when the version is unknown. */
 function releaseLine(linstor: string | undefined): string | undefined {
   if (linstor === undefined) return undefined;
@@ -33,14 +36,14 @@ function releaseLine(linstor: string | undefined): string | undefined {
 /** The options of the targeted release; with no version, every option any known release accepts. */
 export function drbdOptionTable(linstor: string | undefined): Record<string, DrbdOption> {
   const line = releaseLine(linstor);
-  if (line !== undefined) return DRBD_OPTION_TABLES[line].options;
-  return Object.assign({}, ...Object.values(DRBD_OPTION_TABLES).map((t) => t.options)) as Record<string, DrbdOption>;
+  if (line !== undefined) return TABLES[line].options;
+  return Object.assign({}, ...Object.values(TABLES).map((t) => t.options)) as Record<string, DrbdOption>;
 }
 
 /** Where the table of the targeted release comes from (for messages). */
 export function drbdOptionSource(linstor: string | undefined): string {
   const line = releaseLine(linstor);
-  return line !== undefined ? DRBD_OPTION_TABLES[line].source : "every LINSTOR release homegarden knows";
+  return line !== undefined ? TABLES[line].source : "every LINSTOR release homegarden knows";
 }
 
 // linstor-api-py SizeCalc.UNITS_MAP: power of 2 (binary) or of 10 (decimal) per unit, case-insensitive.

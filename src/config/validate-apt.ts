@@ -7,7 +7,7 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { catalogue } from "../diagnostics/catalogue.js";
 import { readRegularFile } from "../read-regular-file.js";
-import type { Findings } from "./validate.js";
+import type { Findings } from "./findings.js";
 import type { AptConfig } from "./types.js";
 
 export interface VendoredDeb {

@@ -5,7 +5,7 @@ import { unprotectedPaths } from "../plan/forwarding.js";
 import { unreachableNodes, type PlannedLink } from "../plan/ring.js";
 import type { RingLinks } from "../plan/topology.js";
 import type { ClusterConfig } from "./types.js";
-import type { Findings } from "./validate.js";
+import type { Findings } from "./findings.js";
 
 const touches = (link: PlannedLink, node: string): boolean => link.a.node === node || link.b.node === node;
 

@@ -24,6 +24,7 @@ import {
   disklessOnRemainingDropped,
 } from "./defaults.js";
 import { checkDrbdOption, drbdOptionSource } from "./drbd-options.js";
+import { Findings } from "./findings.js";
 import { resolveSecret } from "./secrets.js";
 import { CLUSTER_SHAPE, shapeProblems } from "./shape.js";
 import type { BenchNetwork, ClusterConfig, RingLink, SecretSource } from "./types.js";
@@ -112,20 +113,6 @@ function validLinstorName(name: string): boolean {
 
 function validInterfaceName(name: string): boolean {
   return INTERFACE_NAME.test(name) && name !== "." && name !== "..";
-}
-
-export class Findings {
-  readonly list: Diagnostic[] = [];
-  add<A extends unknown[]>(
-    entry: { code: string; severity: "error" | "warning"; message: (...args: A) => string },
-    path: ConfigPath,
-    ...args: A
-  ): void {
-    this.list.push({ code: entry.code, severity: entry.severity, message: entry.message(...args), path });
-  }
-  get errors(): Diagnostic[] {
-    return this.list.filter((d) => d.severity === "error");
-  }
 }
 
 /** The config must have the declared kinds everywhere before any rule reads it (see shape.ts). */

@@ -1,5 +1,5 @@
 /** apt on the node: the LINBIT source (deb822), a vendored keyring, vendored .deb packages. */
-import { MODE_FILE, type Artifact } from "./artifact.js";
+import { MODE_FILE, type Artifact } from "../artifact.js";
 import type { NodeRenderInput } from "./context.js";
 import { headerFor, renderTemplate } from "./engine.js";
 

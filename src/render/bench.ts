@@ -5,7 +5,7 @@
 import type { ClusterPlan } from "../plan/plan.js";
 import { iperfPathsOf, type IperfPath, type PlannedFioJob } from "../plan/bench.js";
 import { VERSION } from "../version.js";
-import { MODE_FILE, MODE_SCRIPT, type Artifact } from "./artifact.js";
+import { MODE_FILE, MODE_SCRIPT, type Artifact } from "../artifact.js";
 import type { NodeRenderInput } from "./context.js";
 import { headerFor, renderTemplate } from "./engine.js";
 

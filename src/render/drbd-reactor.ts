@@ -1,6 +1,6 @@
 /** drbd-reactor snippets: the promoter that runs the controller, and the Prometheus exporter. */
 import type { PlannedNode, ClusterPlan } from "../plan/plan.js";
-import { MODE_FILE, type Artifact } from "./artifact.js";
+import { MODE_FILE, type Artifact } from "../artifact.js";
 import type { NodeRenderInput } from "./context.js";
 import { headerFor, renderTemplate } from "./engine.js";
 

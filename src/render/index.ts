@@ -3,7 +3,7 @@ import type { ResolvedSecrets } from "../config/validate.js";
 import type { VendoredDeb } from "../config/validate-apt.js";
 import type { ClusterPlan } from "../plan/plan.js";
 import { renderApt } from "./apt.js";
-import type { Artifact } from "./artifact.js";
+import type { Artifact } from "../artifact.js";
 import { renderBench } from "./bench.js";
 import type { NodeRenderInput } from "./context.js";
 import { renderDrbdReactor } from "./drbd-reactor.js";

@@ -1,5 +1,5 @@
 /** keepalived: a VRRP instance on the storage NIC whose VIPs follow the LINSTOR controller. */
-import { MODE_SCRIPT, MODE_SECRET, type Artifact } from "./artifact.js";
+import { MODE_SCRIPT, MODE_SECRET, type Artifact } from "../artifact.js";
 import type { NodeRenderInput } from "./context.js";
 import { headerFor, renderTemplate } from "./engine.js";
 

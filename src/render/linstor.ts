@@ -1,5 +1,5 @@
 /** LINSTOR on the node: DRBD module loading, client config, satellite and controller drop-ins, controller mount unit. */
-import { MODE_FILE, type Artifact } from "./artifact.js";
+import { MODE_FILE, type Artifact } from "../artifact.js";
 import type { NodeRenderInput } from "./context.js";
 import { headerFor, renderTemplate } from "./engine.js";
 

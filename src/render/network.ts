@@ -1,7 +1,7 @@
 /** Ring network: ifupdown2 stanzas for the ring NICs and the forwarding sysctl file. */
 import { FALLBACK_METRIC, PRIMARY_METRIC, UTURN_TABLE_BASE } from "../plan/fallback.js";
 import type { PlannedRoute, PlannedRule } from "../plan/ring.js";
-import { MODE_FILE, type Artifact } from "./artifact.js";
+import { MODE_FILE, type Artifact } from "../artifact.js";
 import type { NodeRenderInput } from "./context.js";
 import { headerFor, renderTemplate } from "./engine.js";
 

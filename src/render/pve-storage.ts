@@ -1,5 +1,5 @@
 /** The Proxmox storage.cfg `drbd:` stanza, appended once on the first node (/etc/pve is cluster-wide). */
-import { MODE_FILE, type Artifact } from "./artifact.js";
+import { MODE_FILE, type Artifact } from "../artifact.js";
 import type { NodeRenderInput } from "./context.js";
 import { renderTemplate } from "./engine.js";
 

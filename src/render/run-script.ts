@@ -1,35 +1,11 @@
 /** The node's run.sh: its steps in cluster order, each body from templates/run/steps/<name>.sh.eta. */
-import type { ClusterPlan, PlannedNode } from "../plan/plan.js";
-import { stepAppliesTo, type PlannedStep } from "../plan/steps.js";
-import { MODE_SCRIPT, type Artifact } from "./artifact.js";
+import type { PlannedStep } from "../plan/steps.js";
+import { packagesOf, stepName, stepsOf } from "../plan/node-steps.js";
+import { MODE_SCRIPT, type Artifact } from "../artifact.js";
 import type { NodeRenderInput } from "./context.js";
 import { promoterPath } from "./drbd-reactor.js";
 import { nodeChecksOf } from "../plan/checks.js";
 import { headerFor, renderTemplate } from "./engine.js";
-
-/** The step name without its number: "01-ring-network" -> "ring-network". */
-export function stepName(step: PlannedStep): string {
-  return step.id.replace(/^[0-9]+-/, "");
-}
-
-export function stepsOf(plan: ClusterPlan, node: PlannedNode): PlannedStep[] {
-  return plan.steps.filter((s) => stepAppliesTo(s, node.isFirst));
-}
-
-/** Packages of the "packages" step (keepalived comes with its own step, as in the seed). */
-export function packagesOf(plan: ClusterPlan): string[] {
-  const packages = [
-    "drbd-dkms",
-    "drbd-utils",
-    "drbd-reactor",
-    "linstor-proxmox",
-    "linstor-controller",
-    "linstor-satellite",
-    "linstor-client",
-  ];
-  if (plan.linstor.ha.vipManager === "ocf") packages.push("resource-agents");
-  return packages;
-}
 
 export function renderRunScript({ plan, node }: NodeRenderInput): Artifact[] {
   const steps = stepsOf(plan, node);

@@ -6,7 +6,7 @@
  * Deterministic: coordinates rounded to one decimal.
  */
 import type { ClusterPlan } from "../plan/plan.js";
-import { MODE_FILE, type Artifact } from "./artifact.js";
+import { MODE_FILE, type Artifact } from "../artifact.js";
 import { headerFor } from "./engine.js";
 
 const NODE_W = 260;

@@ -7,7 +7,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { readRegularFile } from "../read-regular-file.js";
 import type { OutputFile } from "../bundle/write.js";
-import { maskSecrets, type Artifact } from "../render/artifact.js";
+import { maskSecrets, type Artifact } from "../artifact.js";
 import { byPath, outPath } from "../bundle/layout.js";
 
 export interface FileChange {

@@ -6,7 +6,7 @@
 import { join } from "node:path";
 import { sha256 } from "../bundle/checksums.js";
 import { MANIFEST_NAME, modeString } from "../bundle/manifest.js";
-import { maskSecrets } from "../render/artifact.js";
+import { maskSecrets } from "../artifact.js";
 import { readTree } from "./diff.js";
 import { readTarGz, readTarGzFile, type TarballRead } from "./tarball.js";
 

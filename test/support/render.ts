@@ -6,7 +6,7 @@ import type { OutputFile } from "../../src/bundle/write.js";
 import { exampleConfigPath } from "../../src/paths.js";
 import { checkConfig, manifestInfo, renderArtifacts, type CheckResult } from "../../src/pipeline.js";
 import { assembleOutput } from "../../src/bundle/write.js";
-import type { Artifact } from "../../src/render/artifact.js";
+import type { Artifact } from "../../src/artifact.js";
 
 /** The VRRP password every test render uses; never a real one. */
 export const TEST_VRRP_PASSWORD = "hgTest42";

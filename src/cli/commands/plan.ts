@@ -1,4 +1,4 @@
-import { stableJson } from "../../render/runbook.js";
+import { stableJson } from "../../sorted-json.js";
 import { EXIT_CONFIG, loadForCommand } from "../io.js";
 import { formatPlan } from "../plan-table.js";
 import type { CommandModule } from "yargs";

@@ -1,4 +1,4 @@
-import type { PlannedRoute } from "../plan/ring.js";
+import type { PlannedRoute } from "./ring.js";
 
 /** "primary (metric 10)", "fallback (metric 20)" or "u-turn (table 7100)". */
 export function routeRole(route: PlannedRoute): string {
