@@ -212,15 +212,11 @@ export function buildPlan(valid: ValidConfig): ClusterPlan {
       vrrpPriority: node.vrrpPriority ?? defaultVrrpPriority(index),
       zfs: { pool: node.zfs.pool, mirror: [...node.zfs.mirror] },
       nics: nicsOf(node, ringInterfaces),
-      ...(index >= 2
-        ? {
-            joinsAfter: {
-              name: config.nodes[index - 1].name,
-              managementIp: parseHostAddress(config.nodes[index - 1].management.address).ip,
-            },
-          }
-        : {}),
     };
+  });
+  // Joins go one at a time in config order: from the second joiner on, each follows the one before.
+  planned.forEach((node, index) => {
+    if (index >= 2) node.joinsAfter = { name: planned[index - 1].name, managementIp: planned[index - 1].management.ip };
   });
 
   const nodes = routing === "routed-fallback" ? measureFallbacks(planned) : planned;

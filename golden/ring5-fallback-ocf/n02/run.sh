@@ -456,24 +456,18 @@ install_bundle_debs() {
 # require_package_version PACKAGE MAJOR.MINOR: the installed PACKAGE is the version the config
 # targets (MANIFEST.json "targets"); another one stops the run before anything is built on it.
 require_package_version() {
-  local package=$1 want=$2 have problem=""
+  local package=$1 want=$2 have
   # shellcheck disable=SC2016 # ${Version} is dpkg-query's field, not a shell variable.
   have=$(dpkg-query -W -f='${Version}' "$package" 2>/dev/null) || have=""
   have=${have#*:}
   if [[ -z "$have" && $DRY_RUN -eq 1 ]]; then
     note "would check that ${package} is ${want}.x once installed"
-    return 0
   elif [[ -z "$have" ]]; then
-    problem="${package} is not installed, but the config targets ${want}"
-  elif [[ "$have" != "$want" && "$have" != "$want".* && "$have" != "$want"-* && "$have" != "$want"~* ]]; then
-    problem="${package} ${have} is installed, but the config targets ${want} (MANIFEST.json targets): install ${package} ${want}.x from your repository, or change versions in the config and render again"
-  fi
-  if [[ -z "$problem" ]]; then
+    die "${package} is not installed, but the config targets ${want}"
+  elif [[ "$have" == "$want" || "$have" == "$want".* || "$have" == "$want"-* || "$have" == "$want"~* ]]; then
     note "${package} ${have}, as the config targets (${want})"
-  elif [[ $DRY_RUN -eq 1 ]]; then
-    note "would stop unless it is installed by then: ${problem}"
   else
-    die "$problem"
+    refuse "${package} ${have} is installed, but the config targets ${want} (MANIFEST.json targets): install ${package} ${want}.x from your repository, or change versions in the config and render again"
   fi
 }
 
