@@ -1,9 +1,8 @@
 /** The whole pipeline as functions: load -> validate -> plan -> render -> assemble. No printing here. */
 import { loadConfigModule, type LoadedModule } from "./config/loader.js";
 import { validateConfig, type ValidConfig } from "./config/validate.js";
-import { catalogue } from "./diagnostics/catalogue.js";
 import type { Diagnostic } from "./diagnostics/diagnostic.js";
-import { buildPlan, type ClusterPlan } from "./plan/plan.js";
+import { planCluster, type ClusterPlan } from "./plan/plan.js";
 import type { Artifact } from "./artifact.js";
 import { renderCluster } from "./render/index.js";
 import { assembleOutput, type OutputFile } from "./bundle/write.js";
@@ -43,8 +42,15 @@ export async function checkConfig(configPath: string, options: CheckOptions = {}
   const place = (d: Diagnostic): Diagnostic => (d.position || !d.path ? d : { ...d, position: module.locate(d.path) });
   if (!result.ok) return { ok: false, diagnostics: result.diagnostics.map(place), sourceText: module.sourceText };
   const valid = { ...result.valid, configSha256: sha256(module.sourceText) };
-  const plan = timed("plan", () => buildPlan(valid));
-  const warnings = [...result.warnings, ...planFindings(plan, valid)].map(place);
+  const planned = timed("plan", () => planCluster(valid));
+  if (!planned.plan)
+    return {
+      ok: false,
+      diagnostics: [...result.warnings, ...planned.findings].map(place),
+      sourceText: module.sourceText,
+    };
+  const plan = planned.plan;
+  const warnings = [...result.warnings, ...planned.findings].map(place);
   if (options.strict && warnings.length > 0)
     return {
       ok: false,
@@ -52,17 +58,6 @@ export async function checkConfig(configPath: string, options: CheckOptions = {}
       sourceText: module.sourceText,
     };
   return { ok: true, module, valid, plan, warnings };
-}
-
-/** What the plan found that the config should hear about: a single cable fault that isolates a pair. */
-function planFindings(plan: ClusterPlan, valid: ValidConfig): Diagnostic[] {
-  const entry = catalogue.corosyncCutIsolates;
-  return plan.corosyncSurvival.isolating.slice(0, 1).map(({ cut, pairs, pairCount }) => ({
-    code: entry.code,
-    severity: entry.severity,
-    message: entry.message(cut.label, `${pairs[0][0]} and ${pairs[0][1]}`, pairCount - 1),
-    path: valid.config.corosync?.links ? ["corosync", "links"] : ["ring"],
-  }));
 }
 
 export async function renderArtifacts(valid: ValidConfig, plan: ClusterPlan, nodes?: string[]): Promise<Artifact[]> {

@@ -17,7 +17,7 @@ import { assembleOutput } from "../src/bundle/write.js";
 import { validateConfig } from "../src/config/validate.js";
 import { catalogue } from "../src/diagnostics/catalogue.js";
 import { exampleConfigPath } from "../src/paths.js";
-import { buildPlan } from "../src/plan/plan.js";
+import { planCluster, type ClusterPlan } from "../src/plan/plan.js";
 import type { Artifact } from "../src/artifact.js";
 import { renderCluster, renderNodeArtifacts } from "../src/render/index.js";
 import { checkConfig } from "../src/pipeline.js";
@@ -160,7 +160,7 @@ function checkCleanArtifacts(artifacts: Artifact[]): void {
 }
 
 /** For a sample of clean renders: the whole cluster render and tarballs, and the real programs. */
-async function deepCheck(plan: ReturnType<typeof buildPlan>, password: string, keyring?: Buffer): Promise<void> {
+async function deepCheck(plan: ClusterPlan, password: string, keyring?: Buffer): Promise<void> {
   stats.deep += 1;
   const artifacts = await renderCluster(plan, { secrets: { vrrpPassword: password }, ...(keyring ? { keyring } : {}) });
   const files = await assembleOutput(artifacts, {});
@@ -210,10 +210,12 @@ describe("mutated example configs", () => {
         const config = structuredClone(BASE);
         for (const m of mutations) apply(config, m);
         const result = validateConfig(config, { configFile: exampleConfigPath, env: TEST_ENV });
-        if (!result.ok) {
+        const planned = result.ok ? planCluster(result.valid) : undefined;
+        if (!result.ok || !planned?.plan) {
           stats.rejected += 1;
-          expect(result.diagnostics.some((d) => d.severity === "error")).toBe(true);
-          for (const d of result.diagnostics) {
+          const diagnostics = result.ok ? planned!.findings : result.diagnostics;
+          expect(diagnostics.some((d) => d.severity === "error")).toBe(true);
+          for (const d of diagnostics) {
             stats.codes.add(d.code);
             expect(CODES.has(d.code)).toBe(true);
             // Every finding can be positioned in the user's file, and stays on one line.
@@ -224,7 +226,7 @@ describe("mutated example configs", () => {
           return;
         }
         stats.clean += 1;
-        const plan = buildPlan(result.valid);
+        const plan = planned.plan;
         const artifacts = renderNodeArtifacts(plan, { secrets: result.valid.secrets });
         checkCleanArtifacts(artifacts);
         if (stats.clean % DEEP_CHECK_EVERY === 1) await deepCheck(plan, result.valid.secrets.vrrpPassword);

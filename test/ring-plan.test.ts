@@ -6,7 +6,7 @@
 import { formatPlan } from "../src/cli/plan-table.js";
 import { checkConfig, type CheckResult } from "../src/pipeline.js";
 import { unprotectedPaths } from "../src/plan/forwarding.js";
-import { networksOverlap } from "../src/plan/address.js";
+import { networksOverlap } from "../src/address.js";
 import { exampleWith, lineOf, writeConfig } from "./support/configs.js";
 import { renderConfig, TEST_ENV } from "./support/render.js";
 import { nodeName, ringConfigSource, type RingTestOptions } from "./support/ring-configs.js";

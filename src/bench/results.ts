@@ -5,7 +5,7 @@
 import { catalogue } from "../diagnostics/catalogue.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { BenchNetwork } from "../config/types.js";
-import { BENCH_NETWORKS, HOSTNAME_LABEL, INTERFACE_NAME } from "../config/validate.js";
+import { BENCH_NETWORKS, HOSTNAME_LABEL, INTERFACE_NAME } from "../config/rules.js";
 import { iperfResultFile } from "../plan/bench.js";
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; diagnostic: Diagnostic };

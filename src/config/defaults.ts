@@ -1,5 +1,5 @@
 /** Defaults for optional config fields, applied after validation. */
-import type { BenchNetwork, ClusterConfig, CorosyncLinkSource } from "./types.js";
+import type { BenchNetwork, ClusterConfig, CorosyncLinkSource, RingRouting } from "./types.js";
 
 export const DEFAULT_RING_PREFIX = 29;
 /**
@@ -67,4 +67,9 @@ export function disklessOnRemainingDropped(
     linstor !== undefined &&
     compareVersions(linstor, LINSTOR_CLIENT_DISKLESS) >= 0
   );
+}
+
+/** How the ring routes: "routed" unless the config says otherwise. */
+export function routingOf(config: ClusterConfig): RingRouting {
+  return config.ring.routing ?? "routed";
 }

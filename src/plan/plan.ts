@@ -1,4 +1,8 @@
-/** ValidConfig -> ClusterPlan: every address, route, LINSTOR object and step, computed once. Pure. */
+/**
+ * ValidConfig -> { plan, findings }: every address, route, LINSTOR object and step, computed once,
+ * and what the planning found (subnet allocation, overlaps, topology, fallback coverage, corosync
+ * survival). Pure.
+ */
 import { checkDrbdOption } from "../config/drbd-options.js";
 import {
   DEFAULT_ADVERT_INTERVAL,
@@ -9,6 +13,7 @@ import {
   defaultVrrpPriority,
   disklessOnRemainingDropped,
   needsKeepResource,
+  routingOf,
 } from "../config/defaults.js";
 import type {
   CorosyncLinkSource,
@@ -19,10 +24,9 @@ import type {
   TargetVersions,
 } from "../config/types.js";
 import type { ValidConfig } from "../config/validate.js";
-import { parseHostAddress, type HostAddress } from "./address.js";
+import { parseHostAddress, type HostAddress } from "../address.js";
 import { planBench, type PlannedBench } from "./bench.js";
 import {
-  planLinks,
   ringInterfacesOf,
   routesOf,
   type PlannedLink,
@@ -31,7 +35,11 @@ import {
   type RingInterface,
 } from "./ring.js";
 import { fallbackRoutingOf, measureFallbacks, RingGraph } from "./fallback.js";
-import { topologyOf } from "./topology.js";
+import { topologyOf } from "../config/ring-links.js";
+import { Findings } from "../config/findings.js";
+import { catalogue } from "../diagnostics/catalogue.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { checkFallbackProtection, planRing } from "./ring-check.js";
 import { planSteps, type PlannedStep } from "./steps.js";
 import { nicsOf, type PlannedNic } from "./nics.js";
 import { corosyncSurvival, type CorosyncSurvival } from "./corosync.js";
@@ -184,11 +192,34 @@ export function systemdEscape(name: string): string {
     .join("");
 }
 
-export function buildPlan(valid: ValidConfig): ClusterPlan {
-  const { config, linkSubnets } = valid;
+export type PlanResult = { plan: ClusterPlan; findings: Diagnostic[] } | { plan?: undefined; findings: Diagnostic[] };
+
+/** The plan, or no plan when a finding is an error. */
+export function planCluster(valid: ValidConfig): PlanResult {
+  const f = new Findings();
+  const links = planRing(valid.config, valid.ringLinks, f);
+  if (!links) return { findings: f.list };
+  const plan = buildPlan(valid, links);
+  if (plan.routing === "routed-fallback") checkFallbackProtection(plan.nodes, valid.ringLinks, links, f);
+  if (f.errors.length > 0) return { findings: f.list };
+  const isolating = plan.corosyncSurvival.isolating[0];
+  if (isolating) {
+    const { cut, pairs, pairCount } = isolating;
+    f.add(
+      catalogue.corosyncCutIsolates,
+      valid.config.corosync?.links ? ["corosync", "links"] : ["ring"],
+      cut.label,
+      `${pairs[0][0]} and ${pairs[0][1]}`,
+      pairCount - 1,
+    );
+  }
+  return { plan, findings: f.list };
+}
+
+function buildPlan(valid: ValidConfig, links: PlannedLink[]): ClusterPlan {
+  const { config } = valid;
   const nodeNames = config.nodes.map((n) => n.name);
-  const links = planLinks(valid.ringLinks, linkSubnets);
-  const routing = config.ring.routing ?? "routed";
+  const routing = routingOf(config);
   const graph = new RingGraph(nodeNames, links);
   const corosyncLinks = config.corosync?.links ?? DEFAULT_COROSYNC_LINKS;
   const ha = config.linstor.ha;

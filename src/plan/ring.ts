@@ -9,7 +9,7 @@
  */
 import { IPv4, IPv4CidrRange } from "ip-num";
 import type { RingLink } from "../config/types.js";
-import { networksOverlap, nthHost, parseHostAddress } from "./address.js";
+import { networksOverlap, nthHost, parseHostAddress } from "../address.js";
 
 export interface RingEnd {
   node: string;

@@ -1,4 +1,4 @@
-/** IPv4 address math for the plan, all through ip-num. Pure functions. */
+/** IPv4 address math shared by validation and planning, all through ip-num. Pure functions. */
 import { IPv4, IPv4CidrRange, Validator } from "ip-num";
 
 export interface HostAddress {

@@ -5,7 +5,7 @@
  * no place of its own in the user's file: its ends live in two nodes' `ringNics`.
  */
 import type { ConfigPath } from "../diagnostics/diagnostic.js";
-import type { ClusterConfig, RingLink, RingTopology } from "../config/types.js";
+import type { ClusterConfig, RingLink, RingTopology } from "./types.js";
 
 export interface LinkOrigin {
   /** Where the link as a whole is written (an explicit link) or starts (the a-end node's ringNics). */
