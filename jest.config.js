@@ -13,6 +13,7 @@ const UNIT = [
   "keepalived",
   "manifest",
   "reproducible",
+  "schema",
   "seed-coverage",
   "seed-routes",
   "shell-quote",

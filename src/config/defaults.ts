@@ -1,21 +1,8 @@
-/** Defaults for optional config fields, applied after validation. */
-import type { BenchNetwork, ClusterConfig, CorosyncLinkSource, RingRouting } from "./types.js";
-
-export const DEFAULT_RING_PREFIX = 29;
 /**
- * knet link0 on the ring (its own cables, low latency), link1 on the management network: no single
- * cable carries both, so every pair of nodes keeps a working link whatever one cable fails. Both on
- * the ring shared a cable between adjacent nodes (plan/corosync.ts finds which pairs a cut isolates).
+ * The defaults that depend on other fields or on the target versions (constant defaults are in
+ * schema.ts), and the version comparisons they rest on.
  */
-export const DEFAULT_COROSYNC_LINKS: CorosyncLinkSource[] = ["ring-a", "management"];
-export const DEFAULT_NODE_PROPERTIES: Record<string, string> = { "DrbdOptions/AutoEvictAllowEviction": "false" };
-export const DEFAULT_PROXMOX_RELEASE = 9;
-export const DEFAULT_ADVERT_INTERVAL = 1;
-export const DEFAULT_IPERF3_PORT = 5201;
-export const DEFAULT_BENCH_NETWORKS: BenchNetwork[] = ["ring", "storage"];
-export const DEFAULT_MIN_SHARE_OF_LINE_RATE = 0.9;
-export const DEFAULT_SYNC_WRITE_P99_MS = 5;
-export const DEFAULT_ON_DEMOTE_FAILURE = "reboot";
+import type { ClusterConfig } from "./types.js";
 
 /** VRRP priority of the node at `index` when the config gives none: 150, 140, 130, ... (never below 1). */
 export function defaultVrrpPriority(index: number): number {
@@ -67,9 +54,4 @@ export function disklessOnRemainingDropped(
     linstor !== undefined &&
     compareVersions(linstor, LINSTOR_CLIENT_DISKLESS) >= 0
   );
-}
-
-/** How the ring routes: "routed" unless the config says otherwise. */
-export function routingOf(config: ClusterConfig): RingRouting {
-  return config.ring.routing ?? "routed";
 }

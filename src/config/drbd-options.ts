@@ -6,7 +6,7 @@
  */
 import { compareVersions } from "./defaults.js";
 import { DRBD_OPTION_TABLES } from "./drbd-option-table.js";
-import { nearestKey } from "./shape.js";
+import { nearestKey } from "./nearest-key.js";
 
 export interface DrbdOption {
   /** The property namespace LINSTOR stores it under: DrbdOptions/<section>/<name>. */

@@ -1,18 +1,20 @@
 /** The bench section: fio jobs, iperf3 runs and their line rates, the report's thresholds. */
 import { catalogue } from "../diagnostics/catalogue.js";
-import { DEFAULT_BENCH_NETWORKS } from "./defaults.js";
 import type { Findings } from "./findings.js";
 import { ABSOLUTE_PATH, BENCH_NETWORKS, BLOCK_SIZE, isInt, JOB_NAME, SIZE } from "./rules.js";
-import type { BenchConfig, BenchNetwork, ClusterConfig } from "./types.js";
+import type { ResolvedConfig } from "./schema.js";
+import type { BenchNetwork } from "./types.js";
 
-export function validateBench(config: ClusterConfig, f: Findings): void {
+type Bench = NonNullable<ResolvedConfig["bench"]>;
+
+export function validateBench(config: ResolvedConfig, f: Findings): void {
   const bench = config.bench;
   if (bench?.fio) validateFio(bench.fio, f);
   if (bench?.iperf3) validateIperf3(bench.iperf3, f);
-  if (bench?.report) validateReport(bench.report, f);
+  if (bench) validateReport(bench.report, f);
 }
 
-function validateFio(fio: NonNullable<BenchConfig["fio"]>, f: Findings): void {
+function validateFio(fio: NonNullable<Bench["fio"]>, f: Findings): void {
   if (!ABSOLUTE_PATH.test(fio.filename) || fio.filename.split("/").includes(".."))
     f.add(catalogue.benchValueInvalid, ["bench", "fio", "filename"], "filename", fio.filename);
   if (!SIZE.test(fio.size)) f.add(catalogue.sizeInvalid, ["bench", "fio", "size"], fio.size);
@@ -32,7 +34,7 @@ function validateFio(fio: NonNullable<BenchConfig["fio"]>, f: Findings): void {
   });
 }
 
-function validateIperf3(iperf3: NonNullable<BenchConfig["iperf3"]>, f: Findings): void {
+function validateIperf3(iperf3: NonNullable<Bench["iperf3"]>, f: Findings): void {
   const at = ["bench", "iperf3"];
   if (!isInt(iperf3.durationSeconds, 1, 3600))
     f.add(catalogue.benchValueInvalid, [...at, "durationSeconds"], "duration", String(iperf3.durationSeconds));
@@ -40,7 +42,7 @@ function validateIperf3(iperf3: NonNullable<BenchConfig["iperf3"]>, f: Findings)
     f.add(catalogue.benchValueInvalid, [...at, "parallel"], "parallel streams", String(iperf3.parallel));
   if (iperf3.port !== undefined && !isInt(iperf3.port, 1, 65535))
     f.add(catalogue.benchValueInvalid, [...at, "port"], "port", String(iperf3.port));
-  const networks = iperf3.networks ?? DEFAULT_BENCH_NETWORKS;
+  const networks = iperf3.networks;
   networks.forEach((network, i) => {
     if (!BENCH_NETWORKS.includes(network) || networks.indexOf(network) !== i)
       f.add(catalogue.benchValueInvalid, [...at, "networks", i], "network", String(network));
@@ -58,7 +60,7 @@ function validateIperf3(iperf3: NonNullable<BenchConfig["iperf3"]>, f: Findings)
   }
 }
 
-function validateReport(report: NonNullable<BenchConfig["report"]>, f: Findings): void {
+function validateReport(report: Bench["report"], f: Findings): void {
   const at = ["bench", "report"];
   const share = report.minShareOfLineRate;
   if (share !== undefined && !(share > 0 && share <= 1))

@@ -4,7 +4,8 @@ import type { ConfigPath } from "../diagnostics/diagnostic.js";
 import type { Findings } from "./findings.js";
 import { ENV_NAME, isInt, VRRP_PASSWORD } from "./rules.js";
 import { resolveSecret } from "./secrets.js";
-import type { ClusterConfig, SecretSource } from "./types.js";
+import type { ResolvedConfig } from "./schema.js";
+import type { SecretSource } from "./types.js";
 
 export interface SecretContext {
   /** Absolute path of the config module (a `{ file }` secret is relative to it). */
@@ -15,7 +16,7 @@ export interface SecretContext {
 }
 
 /** Returns the VRRP password when it resolved. */
-export function validateKeepalived(config: ClusterConfig, context: SecretContext, f: Findings): string | undefined {
+export function validateKeepalived(config: ResolvedConfig, context: SecretContext, f: Findings): string | undefined {
   const keepalived = config.keepalived;
   if (!isInt(keepalived.virtualRouterId, 1, 255))
     f.add(catalogue.routerIdInvalid, ["keepalived", "virtualRouterId"], keepalived.virtualRouterId);

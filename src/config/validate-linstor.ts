@@ -14,10 +14,11 @@ import {
   SIZE,
   validLinstorName,
 } from "./rules.js";
-import type { ClusterConfig, ResourceGroupConfig } from "./types.js";
+import type { ResolvedConfig } from "./schema.js";
+import type { ResourceGroupConfig } from "./types.js";
 import type { NodeFacts } from "./validate-nodes.js";
 
-export function validateLinstor(config: ClusterConfig, nodeFacts: NodeFacts, f: Findings): void {
+export function validateLinstor(config: ResolvedConfig, nodeFacts: NodeFacts, f: Findings): void {
   const { linstor } = config;
   const { ha } = linstor;
   checkVips(config, nodeFacts, f);
@@ -38,7 +39,7 @@ export function validateLinstor(config: ClusterConfig, nodeFacts: NodeFacts, f: 
 }
 
 /** A VIP is a free address of the network every node shares on its side (storage or management). */
-function checkVips(config: ClusterConfig, nodeFacts: NodeFacts, f: Findings): void {
+function checkVips(config: ResolvedConfig, nodeFacts: NodeFacts, f: Findings): void {
   const nodes = config.nodes;
   for (const kind of ["storage", "management"] as const) {
     const vip = config.linstor.ha.vip[kind];
@@ -65,7 +66,7 @@ function checkVips(config: ClusterConfig, nodeFacts: NodeFacts, f: Findings): vo
 }
 
 function checkGroup(
-  config: ClusterConfig,
+  config: ResolvedConfig,
   group: ResourceGroupConfig,
   path: ConfigPath,
   isHa: boolean,

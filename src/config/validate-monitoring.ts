@@ -2,12 +2,12 @@
 import { catalogue } from "../diagnostics/catalogue.js";
 import { isValidHostAddress } from "../address.js";
 import type { Findings } from "./findings.js";
-import type { ClusterConfig } from "./types.js";
+import type { ResolvedConfig } from "./schema.js";
 
 /** "[IPv4]:port", as drbd-reactor's prometheus plugin reads `address`. */
 const LISTEN = /^((?:[0-9]{1,3}\.){3}[0-9]{1,3})?:([0-9]{1,5})$/;
 
-export function validateMonitoring(config: ClusterConfig, f: Findings): void {
+export function validateMonitoring(config: ResolvedConfig, f: Findings): void {
   const listen = config.monitoring?.prometheus?.listen;
   if (listen === undefined) return;
   const match = LISTEN.exec(listen);

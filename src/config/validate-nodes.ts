@@ -15,7 +15,7 @@ import {
   ZFS_POOL_NAME,
   ZFS_RESERVED_POOL_NAMES,
 } from "./rules.js";
-import type { ClusterConfig } from "./types.js";
+import type { ResolvedConfig } from "./schema.js";
 
 export type NodeNetworkKind = "management" | "storage";
 
@@ -29,7 +29,7 @@ export interface NodeFacts {
   nics: Map<string, string>;
 }
 
-export function validateNodes(config: ClusterConfig, f: Findings): NodeFacts {
+export function validateNodes(config: ResolvedConfig, f: Findings): NodeFacts {
   const facts: NodeFacts = {
     names: new Set(),
     networks: { management: undefined, storage: undefined },

@@ -9,7 +9,7 @@ import { isNetworkOrBroadcast, isValidHostAddress, isValidNetwork, networkContai
 import type { Findings } from "./findings.js";
 import { ringLinksOf, ringNicCount, type RingLinks } from "./ring-links.js";
 import { checkInterfaceName, isInt, MAC_ADDRESS } from "./rules.js";
-import type { ClusterConfig } from "./types.js";
+import type { ResolvedConfig } from "./schema.js";
 import type { NodeFacts } from "./validate-nodes.js";
 
 export interface ValidatedRing {
@@ -18,7 +18,7 @@ export interface ValidatedRing {
   usable: boolean;
 }
 
-export function validateRing(config: ClusterConfig, nodeFacts: NodeFacts, f: Findings): ValidatedRing {
+export function validateRing(config: ResolvedConfig, nodeFacts: NodeFacts, f: Findings): ValidatedRing {
   const { ring, nodes } = config;
   if (ring.prefix !== undefined && !isInt(ring.prefix, 16, 31))
     f.add(catalogue.prefixInvalid, ["ring", "prefix"], ring.prefix);
@@ -113,7 +113,7 @@ function checkLinks(ringLinks: RingLinks, nodeFacts: NodeFacts, f: Findings): bo
 }
 
 /** Pinned MACs of ring NICs: a valid MAC, for a NIC this node really has on the ring. */
-function checkRingMacs(config: ClusterConfig, ringLinks: RingLinks, linksUsable: boolean, f: Findings): void {
+function checkRingMacs(config: ResolvedConfig, ringLinks: RingLinks, linksUsable: boolean, f: Findings): void {
   config.nodes.forEach((node, i) => {
     const ringNicsOfNode = ringLinks.links.flatMap((l) => [l.a, l.b]).filter(([n]) => n === node.name);
     for (const [nic, mac] of Object.entries(node.ringMacs ?? {})) {

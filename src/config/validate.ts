@@ -9,8 +9,8 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { Findings } from "./findings.js";
 import type { RingLinks } from "./ring-links.js";
 import { MAX_NODES, MAX_RING_LINKS } from "./rules.js";
-import { CLUSTER_SHAPE, shapeProblems } from "./shape.js";
-import type { ClusterConfig } from "./types.js";
+import { clusterSchema, type ResolvedConfig } from "./schema.js";
+import { parseShape } from "./shape-findings.js";
 import { validateApt, type VendoredDeb } from "./validate-apt.js";
 import { validateBench } from "./validate-bench.js";
 import { validateCluster } from "./validate-cluster.js";
@@ -25,7 +25,8 @@ export interface ResolvedSecrets {
 }
 
 export interface ValidConfig {
-  config: ClusterConfig;
+  /** The config as written, every constant default filled in (schema.ts). */
+  config: ResolvedConfig;
   /** The ring links, as written or derived from the nodes' ringNics, in link order, with their config paths. */
   ringLinks: RingLinks;
   secrets: ResolvedSecrets;
@@ -46,26 +47,26 @@ export type ValidationContext = SecretContext;
 export type ValidationResult =
   { ok: true; valid: ValidConfig; warnings: Diagnostic[] } | { ok: false; diagnostics: Diagnostic[] };
 
-/** The config must have the declared kinds everywhere before any rule reads it (see shape.ts). */
-function checkShape(config: unknown, f: Findings): config is ClusterConfig {
-  const problems = shapeProblems(config, CLUSTER_SHAPE);
-  for (const p of problems) {
-    if ("expected" in p) f.add(catalogue.shapeInvalid, p.path, p.expected);
-    else f.add(catalogue.unknownKey, p.path, p.unknownKey, p.suggestion, p.known.join(", "));
-  }
-  if (problems.length > 0) return false;
+/**
+ * The config must have the schema's kinds everywhere before any rule reads it: a cast (`as any`,
+ * `as never`) or a computed value can slip anything past the type-check, and every value later
+ * reaches a file. Returns the config with its defaults.
+ */
+function checkShape(input: unknown, f: Findings): ResolvedConfig | undefined {
+  const config = parseShape(clusterSchema, input, f);
+  if (!config) return undefined;
   // Bounded work: past this size the plan would take minutes and gigabytes (checked before planning).
-  const { nodes, ring } = config as ClusterConfig;
+  const { nodes, ring } = config;
   if (nodes.length > MAX_NODES) f.add(catalogue.clusterTooLarge, ["nodes"], nodes.length, "nodes", MAX_NODES);
   const links = ring.links?.length ?? 0;
   if (links > MAX_RING_LINKS) f.add(catalogue.clusterTooLarge, ["ring", "links"], links, "ring links", MAX_RING_LINKS);
-  return f.errors.length === 0;
+  return f.errors.length === 0 ? config : undefined;
 }
 
 export function validateConfig(input: unknown, context: ValidationContext): ValidationResult {
   const f = new Findings();
-  if (!checkShape(input, f)) return { ok: false, diagnostics: f.list };
-  const config = input;
+  const config = checkShape(input, f);
+  if (!config) return { ok: false, diagnostics: f.list };
   validateCluster(config, f);
   const nodeFacts = validateNodes(config, f);
   const ring = validateRing(config, nodeFacts, f);

@@ -4,13 +4,8 @@
  * list grows with the square of the node count (130,000 paths for 256 nodes). `iperfPathsOf` gives
  * one client node's paths when its bundle is rendered.
  */
-import {
-  DEFAULT_BENCH_NETWORKS,
-  DEFAULT_IPERF3_PORT,
-  DEFAULT_MIN_SHARE_OF_LINE_RATE,
-  DEFAULT_SYNC_WRITE_P99_MS,
-} from "../config/defaults.js";
-import type { BenchConfig, BenchNetwork, FioJobConfig } from "../config/types.js";
+import { DEFAULT_BENCH_NETWORKS, DEFAULT_REPORT, type ResolvedConfig } from "../config/schema.js";
+import type { BenchNetwork, FioJobConfig } from "../config/types.js";
 import type { PlannedLink } from "./ring.js";
 
 export interface PlannedFioJob extends FioJobConfig {
@@ -116,10 +111,10 @@ export function iperfPaths(nodes: BenchNode[], links: PlannedLink[], settings: I
   return nodes.flatMap((client) => iperfPathsOf(client, nodes, links, settings));
 }
 
-export function planBench(bench: BenchConfig | undefined): PlannedBench {
+export function planBench(bench: ResolvedConfig["bench"]): PlannedBench {
   const fio = bench?.fio;
   const iperf3 = bench?.iperf3;
-  const networks = iperf3?.networks ?? DEFAULT_BENCH_NETWORKS;
+  const networks = iperf3?.networks ?? [...DEFAULT_BENCH_NETWORKS];
   const lineRateGbps = iperf3?.lineRateGbps ?? {};
   return {
     ...(fio
@@ -135,8 +130,8 @@ export function planBench(bench: BenchConfig | undefined): PlannedBench {
     ...(iperf3
       ? {
           iperf3: {
-            port: iperf3.port ?? DEFAULT_IPERF3_PORT,
-            parallel: iperf3.parallel ?? 1,
+            port: iperf3.port,
+            parallel: iperf3.parallel,
             durationSeconds: iperf3.durationSeconds,
             networks,
             lineRateGbps,
@@ -144,8 +139,8 @@ export function planBench(bench: BenchConfig | undefined): PlannedBench {
         }
       : {}),
     report: {
-      minShareOfLineRate: bench?.report?.minShareOfLineRate ?? DEFAULT_MIN_SHARE_OF_LINE_RATE,
-      syncWriteP99Ms: bench?.report?.syncWriteP99Ms ?? DEFAULT_SYNC_WRITE_P99_MS,
+      minShareOfLineRate: bench?.report.minShareOfLineRate ?? DEFAULT_REPORT.minShareOfLineRate,
+      syncWriteP99Ms: bench?.report.syncWriteP99Ms ?? DEFAULT_REPORT.syncWriteP99Ms,
     },
   };
 }

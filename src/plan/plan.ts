@@ -4,25 +4,9 @@
  * survival). Pure.
  */
 import { checkDrbdOption } from "../config/drbd-options.js";
-import {
-  DEFAULT_ADVERT_INTERVAL,
-  DEFAULT_COROSYNC_LINKS,
-  DEFAULT_NODE_PROPERTIES,
-  DEFAULT_ON_DEMOTE_FAILURE,
-  DEFAULT_PROXMOX_RELEASE,
-  defaultVrrpPriority,
-  disklessOnRemainingDropped,
-  needsKeepResource,
-  routingOf,
-} from "../config/defaults.js";
-import type {
-  CorosyncLinkSource,
-  ResourceGroupConfig,
-  RingRouting,
-  RingTopology,
-  SecretSource,
-  TargetVersions,
-} from "../config/types.js";
+import type { ResolvedConfig } from "../config/schema.js";
+import { defaultVrrpPriority, disklessOnRemainingDropped, needsKeepResource } from "../config/defaults.js";
+import type { CorosyncLinkSource, RingRouting, RingTopology, SecretSource, TargetVersions } from "../config/types.js";
 import type { ValidConfig } from "../config/validate.js";
 import { parseHostAddress, type HostAddress } from "../address.js";
 import { planBench, type PlannedBench } from "./bench.js";
@@ -139,11 +123,14 @@ export interface ClusterPlan {
   steps: PlannedStep[];
 }
 
-function planGroup(group: ResourceGroupConfig, linstor: string | undefined): PlannedResourceGroup {
+function planGroup(
+  group: ResolvedConfig["linstor"]["resourceGroups"][number],
+  linstor: string | undefined,
+): PlannedResourceGroup {
   return {
     name: group.name,
     placeCount: group.placeCount,
-    disklessOnRemaining: (group.disklessOnRemaining ?? false) && !disklessOnRemainingDropped(group, linstor),
+    disklessOnRemaining: group.disklessOnRemaining && !disklessOnRemainingDropped(group, linstor),
     drbdOptions: Object.entries(group.drbdOptions ?? {}).map(([name, value]) => {
       const checked = checkDrbdOption(name, value, linstor);
       return { name, value, stored: checked.ok ? checked.stored : value };
@@ -207,7 +194,7 @@ export function planCluster(valid: ValidConfig): PlanResult {
     const { cut, pairs, pairCount } = isolating;
     f.add(
       catalogue.corosyncCutIsolates,
-      valid.config.corosync?.links ? ["corosync", "links"] : ["ring"],
+      ["corosync", "links"],
       cut.label,
       `${pairs[0][0]} and ${pairs[0][1]}`,
       pairCount - 1,
@@ -219,11 +206,11 @@ export function planCluster(valid: ValidConfig): PlanResult {
 function buildPlan(valid: ValidConfig, links: PlannedLink[]): ClusterPlan {
   const { config } = valid;
   const nodeNames = config.nodes.map((n) => n.name);
-  const routing = routingOf(config);
+  const routing = config.ring.routing;
   const graph = new RingGraph(nodeNames, links);
-  const corosyncLinks = config.corosync?.links ?? DEFAULT_COROSYNC_LINKS;
+  const corosyncLinks = config.corosync.links;
   const ha = config.linstor.ha;
-  const vipManager = ha.vipManager ?? "keepalived";
+  const vipManager = ha.vipManager;
 
   const planned: PlannedNode[] = config.nodes.map((node, index) => {
     const management = { iface: node.management.iface, ...parseHostAddress(node.management.address) };
@@ -254,14 +241,14 @@ function buildPlan(valid: ValidConfig, links: PlannedLink[]): ClusterPlan {
 
   const vipStorage = parseHostAddress(ha.vip.storage);
   const controllers = [vipStorage.ip, ...nodes.map((n) => n.storage.ip)];
-  const release = config.proxmox?.release ?? DEFAULT_PROXMOX_RELEASE;
+  const release = config.proxmox.release;
   const prometheus = config.monitoring?.prometheus;
   const bench = planBench(config.bench);
 
   return {
     cluster: config.name,
     proxmoxRelease: release,
-    ...(config.proxmox?.fingerprint !== undefined
+    ...(config.proxmox.fingerprint !== undefined
       ? { proxmoxFingerprint: config.proxmox.fingerprint.toUpperCase() }
       : {}),
     versions: { ...config.versions },
@@ -274,9 +261,9 @@ function buildPlan(valid: ValidConfig, links: PlannedLink[]): ClusterPlan {
     linstor: {
       storagePool: { ...config.linstor.storagePool },
       resourceGroups: config.linstor.resourceGroups.map((g) => planGroup(g, config.versions?.linstor)),
-      nodeProperties: Object.entries(config.linstor.nodeProperties ?? DEFAULT_NODE_PROPERTIES),
+      nodeProperties: Object.entries(config.linstor.nodeProperties),
       keepResource: needsKeepResource(config),
-      satelliteNotifyStartup: config.linstor.satellite?.notifyStartup ?? false,
+      satelliteNotifyStartup: config.linstor.satellite.notifyStartup,
       controllers,
       ha: {
         resourceGroup: planGroup(ha.resourceGroup, config.versions?.linstor),
@@ -289,13 +276,13 @@ function buildPlan(valid: ValidConfig, links: PlannedLink[]): ClusterPlan {
           1,
         vip: { storage: vipStorage, ...(ha.vip.management ? { management: parseHostAddress(ha.vip.management) } : {}) },
         vipManager,
-        onDemoteFailure: ha.onDemoteFailure ?? DEFAULT_ON_DEMOTE_FAILURE,
+        onDemoteFailure: ha.onDemoteFailure,
       },
     },
     keepalived: {
       virtualRouterId: config.keepalived.virtualRouterId,
-      advertInterval: config.keepalived.advertInterval ?? DEFAULT_ADVERT_INTERVAL,
-      unicast: config.keepalived.unicast ?? false,
+      advertInterval: config.keepalived.advertInterval,
+      unicast: config.keepalived.unicast,
       passwordSource: config.keepalived.password,
     },
     pveStorage: {
@@ -304,7 +291,7 @@ function buildPlan(valid: ValidConfig, links: PlannedLink[]): ClusterPlan {
       resourceGroup: config.pveStorage.resourceGroup,
       controllers,
     },
-    ...(prometheus ? { prometheus: { listen: prometheus.listen, enums: prometheus.enums ?? false } } : {}),
+    ...(prometheus ? { prometheus: { listen: prometheus.listen, enums: prometheus.enums } } : {}),
     apt: {
       ...(config.apt.linbit !== undefined
         ? { uri: config.apt.linbit.endsWith("/") ? config.apt.linbit : `${config.apt.linbit}/` }

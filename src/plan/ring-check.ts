@@ -8,11 +8,10 @@
 import { catalogue } from "../diagnostics/catalogue.js";
 import type { ConfigPath } from "../diagnostics/diagnostic.js";
 import { networksOverlap, parseHostAddress } from "../address.js";
-import { DEFAULT_RING_PREFIX, routingOf } from "../config/defaults.js";
 import type { Findings } from "../config/findings.js";
 import type { RingLinks } from "../config/ring-links.js";
 import { AddressClaims } from "../config/rules.js";
-import type { ClusterConfig } from "../config/types.js";
+import type { ResolvedConfig } from "../config/schema.js";
 import { unprotectedPaths, type ForwardingNode } from "./forwarding.js";
 import { allocateLinkSubnets, planLinks, unreachableNodes, type PlannedLink } from "./ring.js";
 
@@ -23,16 +22,16 @@ interface DeclaredNetwork {
 }
 
 /** The planned links, or undefined when they cannot be planned (an error finding says why). */
-export function planRing(config: ClusterConfig, ring: RingLinks, f: Findings): PlannedLink[] | undefined {
+export function planRing(config: ResolvedConfig, ring: RingLinks, f: Findings): PlannedLink[] | undefined {
   const links = allocate(config, ring, f);
   if (!links || f.errors.length > 0) return undefined;
   checkTopology(config, ring, links, f);
   if (f.errors.length > 0) return undefined;
-  if (routingOf(config) === "routed-fallback") checkNoBridge(config, ring, links, f);
+  if (config.ring.routing === "routed-fallback") checkNoBridge(config, ring, links, f);
   return f.errors.length > 0 ? undefined : links;
 }
 
-function allocate(config: ClusterConfig, ring: RingLinks, f: Findings): PlannedLink[] | undefined {
+function allocate(config: ResolvedConfig, ring: RingLinks, f: Findings): PlannedLink[] | undefined {
   const first = config.nodes[0];
   const declared: DeclaredNetwork[] = (["management", "storage"] as const).map((net) => ({
     network: parseHostAddress(first[net].address).network,
@@ -40,7 +39,7 @@ function allocate(config: ClusterConfig, ring: RingLinks, f: Findings): PlannedL
     label: `${net} network`,
   }));
   const avoid = config.ring.avoid ?? [];
-  const { pool, prefix = DEFAULT_RING_PREFIX } = config.ring;
+  const { pool, prefix } = config.ring;
   const allocation = allocateLinkSubnets(ring.links, pool, prefix, [...declared.map((d) => d.network), ...avoid]);
   if (!allocation.ok) {
     const origin = ring.origins[allocation.linkIndex];
@@ -89,7 +88,7 @@ function allocate(config: ClusterConfig, ring: RingLinks, f: Findings): PlannedL
 const touches = (link: PlannedLink, node: string): boolean => link.a.node === node || link.b.node === node;
 
 /** Node degrees, mesh completeness, connectivity. */
-function checkTopology(config: ClusterConfig, ring: RingLinks, planned: PlannedLink[], f: Findings): void {
+function checkTopology(config: ResolvedConfig, ring: RingLinks, planned: PlannedLink[], f: Findings): void {
   const nodeNames = config.nodes.map((n) => n.name);
   config.nodes.forEach((node, i) => {
     const degree = planned.filter((l) => touches(l, node.name)).length;
@@ -111,7 +110,7 @@ function checkTopology(config: ClusterConfig, ring: RingLinks, planned: PlannedL
 }
 
 /** routed-fallback: every link must have an alternative (no link is a bridge). */
-function checkNoBridge(config: ClusterConfig, ring: RingLinks, planned: PlannedLink[], f: Findings): void {
+function checkNoBridge(config: ResolvedConfig, ring: RingLinks, planned: PlannedLink[], f: Findings): void {
   const nodeNames = config.nodes.map((n) => n.name);
   for (const link of planned) {
     const cutOff = unreachableNodes(
