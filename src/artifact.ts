@@ -9,6 +9,8 @@ export interface Artifact {
   content: string | Buffer;
   /** The render module that produced it. */
   source: string;
+  /** The template it was rendered from (e.g. "templates/run/run.sh.eta"); absent for copied or computed files. */
+  template?: string;
   /** Secret values inside `content`, so that reviews and golden files can mask them. Never written. */
   secrets?: string[];
   /** Keywords whose value on the same line is secret (e.g. keepalived's `auth_pass`), for masking old copies too. */

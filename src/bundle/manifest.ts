@@ -1,6 +1,6 @@
 /**
  * MANIFEST.json of a bundle: which homegarden and which config produced it, the version contract it
- * targets, and every file's SHA-256, mode and source (the render module that wrote it). Secret
+ * targets, and every file's SHA-256, mode, source (the render module that wrote it) and template. Secret
  * values never appear; files holding secrets list the keywords whose values are masked in review.
  */
 import { byPath } from "./layout.js";
@@ -21,6 +21,8 @@ export interface ManifestFile {
   /** SHA-256 of the content, hex. */
   sha256: string;
   source: string;
+  /** The template it was rendered from, when it was. */
+  template?: string;
   secretKeys?: string[];
 }
 
@@ -42,6 +44,7 @@ export function buildManifest(node: string, info: ManifestInfo, files: ManifestF
       sha256: f.sha256,
       mode: modeString(f.mode),
       source: f.source,
+      ...(f.template ? { template: f.template } : {}),
       ...(f.secretKeys && f.secretKeys.length > 0 ? { maskedKeys: f.secretKeys } : {}),
     })),
   };

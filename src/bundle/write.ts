@@ -74,6 +74,7 @@ export async function assembleOutput(
             mode: artifact.mode,
             sha256: digestOf(file.path),
             source: artifact.source,
+            ...(artifact.template ? { template: artifact.template } : {}),
             secretKeys: artifact.secretKeys,
           })),
         ),

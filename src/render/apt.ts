@@ -1,7 +1,7 @@
 /** apt on the node: the LINBIT source (deb822), a vendored keyring, vendored .deb packages. */
 import { MODE_FILE, type Artifact } from "../artifact.js";
 import type { NodeRenderInput } from "./context.js";
-import { headerFor, renderTemplate } from "./engine.js";
+import { headerFor, renderFile } from "./engine.js";
 
 export function renderApt({ plan, node, keyring, debs }: NodeRenderInput): Artifact[] {
   const out: Artifact[] = [];
@@ -11,7 +11,7 @@ export function renderApt({ plan, node, keyring, debs }: NodeRenderInput): Artif
       path: "files/etc/apt/sources.list.d/linbit.sources",
       mode: MODE_FILE,
       source: "apt",
-      content: renderTemplate("files/etc/apt/sources.list.d/linbit.sources", { header: headerFor(plan, node), plan }),
+      ...renderFile("files/etc/apt/sources.list.d/linbit.sources", { header: headerFor(plan, node), plan }),
     });
   }
   if (keyring) {

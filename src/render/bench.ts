@@ -7,7 +7,7 @@ import { iperfPathsOf, type IperfPath, type PlannedFioJob } from "../plan/bench.
 import { VERSION } from "../version.js";
 import { MODE_FILE, MODE_SCRIPT, type Artifact } from "../artifact.js";
 import type { NodeRenderInput } from "./context.js";
-import { headerFor, renderTemplate } from "./engine.js";
+import { headerFor, renderFile } from "./engine.js";
 
 /** Latency percentiles every job records (fio's percentile_list) and the report charts. */
 export const FIO_PERCENTILES = ["50", "90", "99", "99.9", "99.99"];
@@ -54,29 +54,29 @@ export function renderBench(input: NodeRenderInput): Artifact[] {
   const { plan, node } = input;
   const header = headerFor(plan, node);
   const { fio, iperf3 } = plan.bench;
-  const artifact = (path: string, mode: number, content: string): Artifact => ({
+  const artifact = (path: string, mode: number, file: { content: string; template?: string }): Artifact => ({
     node: node.name,
     path: `bench/${path}`,
     mode,
     source: "bench",
-    content,
+    ...file,
   });
   const out: Artifact[] = [];
   if (!fio && !iperf3) return out;
   const paths = iperf3 ? iperfPathsOf(node, plan.nodes, plan.links, iperf3) : [];
-  out.push(artifact("bench.json", MODE_FILE, benchSettings(plan, node.name, paths)));
+  out.push(artifact("bench.json", MODE_FILE, { content: benchSettings(plan, node.name, paths) }));
   if (fio) {
     for (const job of fio.jobs) {
       const data = { header, fio, job, percentiles: FIO_PERCENTILES, description: describe(job) };
-      out.push(artifact(`${job.name}.fio`, MODE_FILE, renderTemplate("bench/job.fio", data)));
+      out.push(artifact(`${job.name}.fio`, MODE_FILE, renderFile("bench/job.fio", data)));
     }
     const zvol = `${node.zfs.pool}/fio-test`;
-    out.push(artifact("run-fio.sh", MODE_SCRIPT, renderTemplate("bench/run-fio.sh", { header, node, fio, zvol })));
+    out.push(artifact("run-fio.sh", MODE_SCRIPT, renderFile("bench/run-fio.sh", { header, node, fio, zvol })));
   }
   if (iperf3) {
     const data = { header, node, iperf3, paths, attempts: IPERF3_ATTEMPTS };
-    out.push(artifact("iperf3-server.sh", MODE_SCRIPT, renderTemplate("bench/iperf3-server.sh", data)));
-    out.push(artifact("iperf3-client.sh", MODE_SCRIPT, renderTemplate("bench/iperf3-client.sh", data)));
+    out.push(artifact("iperf3-server.sh", MODE_SCRIPT, renderFile("bench/iperf3-server.sh", data)));
+    out.push(artifact("iperf3-client.sh", MODE_SCRIPT, renderFile("bench/iperf3-client.sh", data)));
   }
   return out;
 }

@@ -2,7 +2,7 @@
 import type { PlannedNode, ClusterPlan } from "../plan/plan.js";
 import { MODE_FILE, type Artifact } from "../artifact.js";
 import type { NodeRenderInput } from "./context.js";
-import { headerFor, renderTemplate } from "./engine.js";
+import { headerFor, renderFile } from "./engine.js";
 
 export function promoterPath(plan: ClusterPlan): string {
   return `etc/drbd-reactor.d/${plan.linstor.ha.dbResource}.toml`;
@@ -32,7 +32,7 @@ export function renderDrbdReactor({ plan, node }: NodeRenderInput): Artifact[] {
       path: `files/${promoterPath(plan)}`,
       mode: MODE_FILE,
       source: "drbd-reactor",
-      content: renderTemplate("files/etc/drbd-reactor.d/promoter.toml", data),
+      ...renderFile("files/etc/drbd-reactor.d/promoter.toml", data),
     },
   ];
   if (plan.prometheus) {
@@ -41,7 +41,7 @@ export function renderDrbdReactor({ plan, node }: NodeRenderInput): Artifact[] {
       path: "files/etc/drbd-reactor.d/prometheus.toml",
       mode: MODE_FILE,
       source: "drbd-reactor",
-      content: renderTemplate("files/etc/drbd-reactor.d/prometheus.toml", data),
+      ...renderFile("files/etc/drbd-reactor.d/prometheus.toml", data),
     });
   }
   return out;

@@ -1,7 +1,7 @@
 /** keepalived: a VRRP instance on the storage NIC whose VIPs follow the LINSTOR controller. */
 import { MODE_SCRIPT, MODE_SECRET, type Artifact } from "../artifact.js";
 import type { NodeRenderInput } from "./context.js";
-import { headerFor, renderTemplate } from "./engine.js";
+import { headerFor, renderFile } from "./engine.js";
 
 export const CHECK_SCRIPT_PATH = "usr/local/bin/check_linstor.sh";
 
@@ -14,7 +14,7 @@ export function renderKeepalived({ plan, node, secrets }: NodeRenderInput): Arti
       path: "files/etc/keepalived/keepalived.conf",
       mode: MODE_SECRET,
       source: "keepalived",
-      content: renderTemplate("files/etc/keepalived/keepalived.conf", data),
+      ...renderFile("files/etc/keepalived/keepalived.conf", data),
       secrets: [secrets.vrrpPassword],
       secretKeys: ["auth_pass"],
     },
@@ -23,7 +23,7 @@ export function renderKeepalived({ plan, node, secrets }: NodeRenderInput): Arti
       path: `files/${CHECK_SCRIPT_PATH}`,
       mode: MODE_SCRIPT,
       source: "keepalived",
-      content: renderTemplate(`files/${CHECK_SCRIPT_PATH}`, data),
+      ...renderFile(`files/${CHECK_SCRIPT_PATH}`, data),
     },
   ];
 }

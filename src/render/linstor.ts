@@ -1,7 +1,7 @@
 /** LINSTOR on the node: DRBD module loading, client config, satellite and controller drop-ins, controller mount unit. */
 import { MODE_FILE, type Artifact } from "../artifact.js";
 import type { NodeRenderInput } from "./context.js";
-import { headerFor, renderTemplate } from "./engine.js";
+import { headerFor, renderFile } from "./engine.js";
 
 const FILES = [
   "etc/modules-load.d/drbd.conf",
@@ -18,6 +18,6 @@ export function renderLinstor({ plan, node }: NodeRenderInput): Artifact[] {
     path: `files/${path}`,
     mode: MODE_FILE,
     source: "linstor",
-    content: renderTemplate(`files/${path}`, data),
+    ...renderFile(`files/${path}`, data),
   }));
 }

@@ -3,7 +3,7 @@ import { FALLBACK_METRIC, PRIMARY_METRIC, UTURN_TABLE_BASE } from "../plan/fallb
 import type { PlannedRoute, PlannedRule } from "../plan/ring.js";
 import { MODE_FILE, type Artifact } from "../artifact.js";
 import type { NodeRenderInput } from "./context.js";
-import { headerFor, renderTemplate } from "./engine.js";
+import { headerFor, renderFile } from "./engine.js";
 
 export const RING_INTERFACES_PATH = "etc/network/interfaces.d/homegarden-ring";
 export const RING_SYSCTL_PATH = "etc/sysctl.d/90-homegarden-ring.conf";
@@ -41,14 +41,14 @@ export function renderNetwork({ plan, node }: NodeRenderInput): Artifact[] {
       path: `files/${RING_INTERFACES_PATH}`,
       mode: MODE_FILE,
       source: "network",
-      content: renderTemplate(`files/${RING_INTERFACES_PATH}`, data),
+      ...renderFile(`files/${RING_INTERFACES_PATH}`, data),
     },
     {
       node: node.name,
       path: `files/${RING_SYSCTL_PATH}`,
       mode: MODE_FILE,
       source: "network",
-      content: renderTemplate(`files/${RING_SYSCTL_PATH}`, data),
+      ...renderFile(`files/${RING_SYSCTL_PATH}`, data),
     },
   ];
 }

@@ -1,7 +1,7 @@
 /** The Proxmox storage.cfg `drbd:` stanza, appended once on the first node (/etc/pve is cluster-wide). */
 import { MODE_FILE, type Artifact } from "../artifact.js";
 import type { NodeRenderInput } from "./context.js";
-import { renderTemplate } from "./engine.js";
+import { renderFile } from "./engine.js";
 
 export function renderPveStorage({ plan, node }: NodeRenderInput): Artifact[] {
   if (!node.isFirst) return [];
@@ -12,7 +12,7 @@ export function renderPveStorage({ plan, node }: NodeRenderInput): Artifact[] {
       path: "fragments/pve-storage.cfg",
       mode: MODE_FILE,
       source: "pve-storage",
-      content: renderTemplate("fragments/pve-storage.cfg", { plan }),
+      ...renderFile("fragments/pve-storage.cfg", { plan }),
     },
   ];
 }

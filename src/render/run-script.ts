@@ -5,7 +5,7 @@ import { MODE_SCRIPT, type Artifact } from "../artifact.js";
 import type { NodeRenderInput } from "./context.js";
 import { promoterPath } from "./drbd-reactor.js";
 import { nodeChecksOf } from "../plan/checks.js";
-import { headerFor, renderTemplate } from "./engine.js";
+import { headerFor, renderFile, renderTemplate } from "./engine.js";
 
 export function renderRunScript({ plan, node }: NodeRenderInput): Artifact[] {
   const steps = stepsOf(plan, node);
@@ -35,7 +35,7 @@ export function renderRunScript({ plan, node }: NodeRenderInput): Artifact[] {
       path: "run.sh",
       mode: MODE_SCRIPT,
       source: "run-script",
-      content: renderTemplate("run/run.sh", data),
+      ...renderFile("run/run.sh", data),
     },
   ];
 }

@@ -1,7 +1,7 @@
 /** Cluster-wide review files: RUNBOOK.md (the operator's order and tables) and plan.json. */
 import type { ClusterPlan } from "../plan/plan.js";
 import { MODE_FILE, type Artifact } from "../artifact.js";
-import { headerFor, renderTemplate } from "./engine.js";
+import { headerFor, renderFile } from "./engine.js";
 import { alignTables } from "../markdown-table.js";
 import { stepName, stepsOf } from "../plan/node-steps.js";
 import { sortedKeys } from "../sorted-json.js";
@@ -60,7 +60,7 @@ export function renderRunbook(plan: ClusterPlan): Artifact[] {
   }));
   const routeSummary = plan.nodes.length > RUNBOOK_ROUTE_TABLE_MAX_NODES ? routeGroups(plan) : undefined;
   const stepIdOf = (name: string): string => plan.steps.find((s) => stepName(s) === name)?.id ?? name;
-  const markdown = renderTemplate("RUNBOOK.md", {
+  const markdown = renderFile("RUNBOOK.md", {
     header: headerFor(plan),
     plan,
     stepTable,
@@ -68,10 +68,10 @@ export function renderRunbook(plan: ClusterPlan): Artifact[] {
     routeRole,
     routeSummary,
   });
-  const runbook = alignTables(markdown);
+  const runbook = alignTables(markdown.content);
   const planJson = `${JSON.stringify(sortedKeys(plan), null, 2)}\n`;
   return [
-    { path: "RUNBOOK.md", mode: MODE_FILE, source: "runbook", content: runbook },
+    { path: "RUNBOOK.md", mode: MODE_FILE, source: "runbook", template: markdown.template, content: runbook },
     { path: "plan.json", mode: MODE_FILE, source: "runbook", content: planJson },
   ];
 }

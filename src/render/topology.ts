@@ -172,7 +172,7 @@ export function topologySvg(plan: ClusterPlan): string {
 
   const out: string[] = [];
   out.push(`<?xml version="1.0" encoding="UTF-8"?>`);
-  out.push(`<!-- ${xmlEscape(headerFor(plan))} -->`);
+  out.push(`<!-- ${xmlEscape(headerFor(plan)("src/render/topology.ts"))} -->`);
   out.push(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${r1(width)}" height="${r1(height)}" viewBox="0 0 ${r1(width)} ${r1(height)}" font-family="monospace" font-size="${FONT}">`,
   );

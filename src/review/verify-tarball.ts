@@ -4,16 +4,21 @@
  * every file equal once secrets are masked on both sides.
  */
 import { join } from "node:path";
+import * as v from "valibot";
 import { sha256 } from "../bundle/checksums.js";
 import { MANIFEST_NAME, modeString } from "../bundle/manifest.js";
 import { maskSecrets } from "../artifact.js";
 import { readTree } from "./diff.js";
 import { readTarGz, readTarGzFile, type TarballRead } from "./tarball.js";
 
-interface ManifestJson {
-  node: string;
-  files: { path: string; sha256: string; mode: string; source: string; maskedKeys?: string[] }[];
-}
+/** What of a MANIFEST.json the check reads (more fields may be there). */
+const manifestFile = v.looseObject({
+  path: v.string(),
+  sha256: v.string(),
+  mode: v.string(),
+  maskedKeys: v.optional(v.array(v.string())),
+});
+const manifestSchema = v.looseObject({ node: v.string(), files: v.array(v.unknown()) });
 
 export interface TarballReport {
   node: string;
@@ -21,31 +26,25 @@ export interface TarballReport {
   checkedFiles: number;
 }
 
+type ManifestFile = v.InferOutput<typeof manifestFile>;
+
 /** MANIFEST.json as a tarball may carry it: every field checked before it is used. */
-function parseManifest(text: string): ManifestJson | string {
+function parseManifest(text: string): { node: string; files: ManifestFile[] } | string {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
     return `${MANIFEST_NAME} is not JSON`;
   }
-  const m = value as Partial<ManifestJson> | null;
-  if (m === null || typeof m !== "object" || typeof m.node !== "string" || !Array.isArray(m.files)) {
-    return `${MANIFEST_NAME} is not a bundle manifest (no "node" and "files")`;
+  const manifest = v.safeParse(manifestSchema, value);
+  if (!manifest.success) return `${MANIFEST_NAME} is not a bundle manifest (no "node" and "files")`;
+  const files: ManifestFile[] = [];
+  for (const [i, entry] of manifest.output.files.entries()) {
+    const file = v.safeParse(manifestFile, entry);
+    if (!file.success) return `${MANIFEST_NAME} files[${i}] is not a file entry ({ path, sha256, mode })`;
+    files.push(file.output);
   }
-  for (const [i, f] of m.files.entries()) {
-    const entry = f as Partial<ManifestJson["files"][number]> | null;
-    const fine =
-      entry !== null &&
-      typeof entry === "object" &&
-      typeof entry.path === "string" &&
-      typeof entry.sha256 === "string" &&
-      typeof entry.mode === "string" &&
-      (entry.maskedKeys === undefined ||
-        (Array.isArray(entry.maskedKeys) && entry.maskedKeys.every((k) => typeof k === "string")));
-    if (!fine) return `${MANIFEST_NAME} files[${i}] is not a file entry ({ path, sha256, mode })`;
-  }
-  return m as ManifestJson;
+  return { node: manifest.output.node, files };
 }
 
 export function verifyTarball(tarball: Buffer | TarballRead, reviewedDir?: string): TarballReport {
