@@ -3,7 +3,9 @@
  * keepalived, systemd-analyze, shellcheck, bash, fio, ifupdown2, apt, Python's tomllib).
  */
 import { execFileSync } from "node:child_process";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
+import { templatesDir } from "../src/paths.js";
 import {
   aptSourcesCheck,
   bashSyntax,
@@ -13,6 +15,7 @@ import {
   ifupdown2Parse,
   keepalivedConfigTest,
   namespacesAvailable,
+  pythonCompiles,
   shellcheck,
   systemdAnalyzeVerify,
   tomlParse,
@@ -93,6 +96,23 @@ describe.each(NODES)("real validators accept %s's bundle", (node) => {
       expectOk(bashSyntax(join(dir, script.path)));
       expectOk(shellcheck(join(dir, script.path)));
     }
+  });
+
+  test("run.sh's static library is real files: each shell file passes bash -n and shellcheck alone, each Python file compiles", async () => {
+    const lib = join(templatesDir, "run", "lib");
+    const files = readdirSync(lib).sort();
+    expect(files.filter((f) => f.endsWith(".py"))).toEqual(["linstor-query.py", "report-json.py"]);
+    expect(files.filter((f) => !f.endsWith(".py") && !f.endsWith(".sh"))).toEqual([]);
+    for (const file of files) {
+      const path = join(lib, file);
+      if (file.endsWith(".sh")) {
+        expectOk(bashSyntax(path));
+        expectOk(shellcheck(path));
+      } else expectOk(pythonCompiles(path));
+    }
+    // And the first node's run.sh holds every one of them, each under its own name.
+    const runSh = (await renderConfig()).text("pivoine/run.sh");
+    for (const file of files) expect(runSh).toContain(`\n# templates/run/lib/${file}, `);
   });
 
   test("fio --parse-only accepts every job file", async () => {

@@ -1,4 +1,6 @@
 /** The template engine: eta over templates/, no HTML escaping, explicit whitespace control. */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { Eta } from "eta";
 import type { PlannedNode, ClusterPlan } from "../plan/plan.js";
 import { templatesDir } from "../paths.js";
@@ -22,6 +24,23 @@ export function renderTemplate(name: string, data: Record<string, unknown>): str
     compiled.set(name, template);
   }
   return eta.render(template.fn, { q: shellQuote, qList: shellQuoteList, ...data }, { filepath: template.filepath });
+}
+
+/**
+ * A static file under templates/ (a shell or Python library that is a real file, checkable on its
+ * own), read once, without the shellcheck directives that only the file on its own needs.
+ */
+const libraries = new Map<string, string>();
+export function templateLibrary(name: string): string {
+  let text = libraries.get(name);
+  if (text === undefined) {
+    text = readFileSync(join(templatesDir, name), "utf8")
+      .split("\n")
+      .filter((line) => !/^# shellcheck (shell=bash|disable=SC2154[ ,])/.test(line))
+      .join("\n");
+    libraries.set(name, text);
+  }
+  return text;
 }
 
 /** The first comment line of a generated file, given where it comes from (its template). */

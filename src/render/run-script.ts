@@ -5,7 +5,7 @@ import { MODE_SCRIPT, type Artifact } from "../artifact.js";
 import type { NodeRenderInput } from "./context.js";
 import { promoterPath } from "./drbd-reactor.js";
 import { nodeChecksOf } from "../plan/checks.js";
-import { headerFor, renderFile, renderTemplate } from "./engine.js";
+import { headerFor, renderFile, renderTemplate, templateLibrary } from "./engine.js";
 
 export function renderRunScript({ plan, node }: NodeRenderInput): Artifact[] {
   const steps = stepsOf(plan, node);
@@ -25,6 +25,8 @@ export function renderRunScript({ plan, node }: NodeRenderInput): Artifact[] {
     packages: packagesOf(plan),
     promoterPath: promoterPath(plan),
     checks: nodeChecksOf(plan, node),
+    /** A file of run.sh's static library (templates/run/lib/), included as it is. */
+    lib: (name: string): string => templateLibrary(`run/lib/${name}`),
   };
   data.stepBody = (step: PlannedStep): string => renderTemplate(`run/steps/${stepName(step)}.sh`, { ...data, step });
   /** The read-only checks of `run.sh preflight|verify|check`, from templates/run/checks/<name>.sh.eta. */

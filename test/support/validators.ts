@@ -445,6 +445,17 @@ export function bashSyntax(path: string): ValidatorResult {
  * outside a [job] section / unreadable file. Does NOT validate ioengine names
  * or touch filename=. Creates nothing.
  */
+/** `python3 -m py_compile FILE`: the file is Python that compiles (written to a throwaway cache). */
+export function pythonCompiles(path: string): ValidatorResult {
+  if (!haveCommand("python3")) return fail("python3 not installed");
+  const cache = makeTmp("homegarden-pyc");
+  try {
+    return run("python3", ["-m", "py_compile", path], { env: { ...process.env, PYTHONPYCACHEPREFIX: cache } });
+  } finally {
+    rmSync(cache, { recursive: true, force: true });
+  }
+}
+
 export function fioParseOnly(path: string): ValidatorResult {
   if (!haveCommand("fio")) return fail("fio not installed");
   const r = run("fio", ["--parse-only", path]);

@@ -78,6 +78,7 @@ any check FAILs.
 USAGE
 }
 
+# templates/run/lib/output.sh, run.sh's library: messages, and what a dry run does instead of stopping.
 die() {
   printf 'run.sh: %s\n' "$*" >&2
   exit 1
@@ -175,6 +176,7 @@ if [[ "$COMMAND" == apply && $DRY_RUN -eq 0 && $EUID -ne 0 ]]; then
 fi
 (cd "$BUNDLE_DIR" && sha256sum --quiet --strict -c SHA256SUMS) || die "SHA256SUMS does not match: the bundle was changed or copied incompletely"
 
+# templates/run/lib/files.sh, run.sh's library: commands that change the node (shown instead with --dry-run), files installed from the bundle.
 # Runs a command that changes the node; with --dry-run, prints it instead.
 run() {
   if [[ $DRY_RUN -eq 1 ]]; then
@@ -216,6 +218,7 @@ append_fragment() {
   fi
 }
 
+# templates/run/lib/wait.sh, run.sh's library: what a node can see of another (ports, API certificates), and waiting for another node's step.
 # True when a TCP connection to HOST PORT opens within 3 seconds.
 tcp_open() {
   # shellcheck disable=SC2016 # $1 and $2 expand in the inner bash, not here.
@@ -260,6 +263,10 @@ linstor_cli() {
   linstor --controllers "$CONTROLLERS" "$@"
 }
 
+# Answers a question about LINSTOR's JSON on stdin (templates/run/lib/linstor-query.py).
+LINSTOR_QUERY=$(
+  cat <<'PY'
+# templates/run/lib/linstor-query.py, run.sh's LINSTOR question (run as python3 -c "$LINSTOR_QUERY" QUERY... <<<"$json").
 # Answers a question about `linstor -m --output-version v1 ... list` JSON on stdin (a list with one
 # list of objects per API reply): exit 0 yes, 1 no, 2 not a list answer.
 #   exists                  at least one object
@@ -269,7 +276,6 @@ linstor_cli() {
 #   failing                 an object with an error report (its ret_code has both type bits of
 #                           LINSTOR's MASK_ERROR, 0xC000000000000000, set: ApiRcUtils.java)
 #   kv KEY VALUE            `controller list-properties` lists KEY = VALUE (no properties: empty)
-readonly LINSTOR_QUERY='
 import json, sys
 query = sys.argv[1:]
 text = sys.stdin.read()
@@ -299,8 +305,11 @@ elif query[0] == "kv":
 else:
     sys.exit(2)
 sys.exit(0 if yes else 1)
-'
+PY
+)
+readonly LINSTOR_QUERY
 
+# templates/run/lib/linstor.sh, run.sh's library: questions to the LINSTOR controller through its machine-readable output.
 # linstor_ask QUERY [ARG...] -- LIST-COMMAND...: asks the controller through the client's
 # machine-readable output. 0 yes, 1 no; dies when the controller cannot answer (a dry run
 # assumes "no" instead, since the controller may not exist yet).
@@ -348,7 +357,15 @@ node_online() {
   linstor_says online -- node list --nodes "$1"
 }
 
+# The controller database's DRBD resource, how many peers each replica has, the target drbd-reactor's
+# promoter starts where it is Primary, this node's storage address, and the cluster-wide mark that
+# the controller is highly available.
 readonly DB_RESOURCE=linstor_db
+readonly DB_PEERS=2
+readonly DB_SERVICES_TARGET=drbd-services@linstor_db.target
+readonly NODE_STORAGE_IP=10.100.4.102
+readonly HA_PROPERTY=Aux/ClusterIsHA
+# templates/run/lib/controller.sh, run.sh's library: the controller's DRBD database resource, drbd-reactor's promoter, and the HA mark.
 # `drbdadm status RES`: the first line is this node ("RES role:Secondary"), then this node's disk
 # ("  disk:UpToDate"), then one indented block per peer ("  NAME role:Primary", "    peer-disk:...").
 db_present() {
@@ -367,7 +384,6 @@ db_sync_problems() {
 }
 # Every replica of the database UpToDate and all DB_PEERS peers connected: only then may a migration
 # copy onto it (a peer that is still syncing or away would miss the copy).
-readonly DB_PEERS=2
 db_in_sync_everywhere() {
   local status
   status=$(db_status) || return 1
@@ -391,15 +407,12 @@ controller_on_drbd() {
 }
 # drbd-reactor's promoter runs the controller here: its target active, the database Primary here and
 # the controller answering on port 3370.
-readonly DB_SERVICES_TARGET=drbd-services@linstor_db.target
-readonly NODE_STORAGE_IP=10.100.4.102
 promoter_active_here() {
   systemctl is-active --quiet drbd-reactor.service && systemctl is-active --quiet "$DB_SERVICES_TARGET" &&
     [[ "$(drbdadm role "$DB_RESOURCE" 2>/dev/null)" == Primary* ]] && tcp_open "$NODE_STORAGE_IP" 3370
 }
 # The cluster-wide mark that the controller is highly available: set by the first node once its
 # promoter runs the controller from DRBD (the property LINBIT's Ansible role uses).
-readonly HA_PROPERTY=Aux/ClusterIsHA
 controller_is_ha() {
   ANY_CONTROLLER=1 linstor_says kv "$HA_PROPERTY" true -- controller list-properties
 }
@@ -408,6 +421,12 @@ cluster_ready_for_standby() {
   controller_is_ha && linstor_says online -- node list
 }
 
+# Where packages come from: a LINBIT repository or local mirror (APT_MIRROR=1), and/or the .deb
+# files carried in this bundle's debs/ (BUNDLE_DEBS=1). Without a mirror nothing is downloaded.
+readonly APT_MIRROR=1
+readonly BUNDLE_DEBS=0
+
+# templates/run/lib/packages.sh, run.sh's library: Proxmox cluster quorum, and packages from the mirror or from the bundle's debs/.
 # The Proxmox cluster file system has quorum, so /etc/pve is writable and in sync.
 pmxcfs_quorate() {
   local status
@@ -422,11 +441,6 @@ missing_packages() {
     [[ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" == "install ok installed" ]] || printf '%s\n' "$p"
   done
 }
-
-# Where packages come from: a LINBIT repository or local mirror (APT_MIRROR=1), and/or the .deb
-# files carried in this bundle's debs/ (BUNDLE_DEBS=1). Without a mirror nothing is downloaded.
-readonly APT_MIRROR=1
-readonly BUNDLE_DEBS=0
 
 # Installs the packages that are missing (none: does nothing).
 install_packages() {
@@ -702,7 +716,19 @@ step_21_prometheus() {
 }
 
 # Read-only checks (preflight, verify, check): one "PASS|FAIL|SKIP name: detail" line each, or with
-# --json one document at the end.
+# --json one document at the end (templates/run/lib/report-json.py).
+REPORT_JSON=$(
+  cat <<'PY'
+# templates/run/lib/report-json.py, run.sh's --json report: NODE COMMAND then STATUS NAME DETAIL triples, as one JSON document.
+import json, sys
+node, command, flat = sys.argv[1], sys.argv[2], sys.argv[3:]
+checks = [{"status": s, "name": n, "detail": d} for s, n, d in zip(flat[0::3], flat[1::3], flat[2::3])]
+failed = sum(c["status"] == "FAIL" for c in checks)
+print(json.dumps({"node": node, "command": command, "ok": failed == 0, "failed": failed, "checks": checks}, indent=2))
+PY
+)
+readonly REPORT_JSON
+# templates/run/lib/report.sh, run.sh's library: the PASS|FAIL|SKIP lines of preflight, verify and check, and their --json document.
 REPORT=()
 report() {
   REPORT+=("$1" "$2" "$3")
@@ -713,13 +739,6 @@ report() {
 pass() { report PASS "$@"; }
 fail() { report FAIL "$@"; }
 skip() { report SKIP "$@"; }
-readonly REPORT_JSON='
-import json, sys
-node, command, flat = sys.argv[1], sys.argv[2], sys.argv[3:]
-checks = [{"status": s, "name": n, "detail": d} for s, n, d in zip(flat[0::3], flat[1::3], flat[2::3])]
-failed = sum(c["status"] == "FAIL" for c in checks)
-print(json.dumps({"node": node, "command": command, "ok": failed == 0, "failed": failed, "checks": checks}, indent=2))
-'
 # Prints the JSON document (--json) and returns 1 when any check FAILed.
 finish_report() {
   local i failed=0
