@@ -6,6 +6,7 @@
  * through apt, the ring stanzas through ifupdown2 and keepalived.conf through keepalived -t (those
  * two as root, in network namespaces).
  */
+import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import {
   aptSourcesCheck,
@@ -77,6 +78,18 @@ describe.each(SCENARIOS.filter((s) => s.config))(
         for (const path of ofNode(node, (p) => p.endsWith(".fio"))) expectOk(path, fioParseOnly(join(dir, path)));
         for (const path of ofNode(node, (p) => p.endsWith(".sources")))
           expectOk(path, aptSourcesCheck(rendered.text(path), "deb822"));
+      }
+    });
+
+    test("vendored packages: every bundle's debs/ holds real .deb files that dpkg-deb reads", () => {
+      const vendored = rendered.check.plan.apt.vendoredDebs;
+      for (const node of nodes()) {
+        const debs = ofNode(node, (p) => p.startsWith(`${node}/debs/`));
+        expect(debs).toEqual(vendored.map((name) => `${node}/debs/${name}`));
+        for (const path of debs) {
+          const name = execFileSync("dpkg-deb", ["--field", join(dir, path), "Package"], { encoding: "utf8" }).trim();
+          expect(path.endsWith(`/${name}_0.0-test_all.deb`)).toBe(true);
+        }
       }
     });
 

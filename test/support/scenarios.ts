@@ -3,8 +3,13 @@
  * golden.test.ts keeps each render in golden/<name>/; scenario-validators.test.ts runs the real
  * validators over the others.
  */
+import { cpSync } from "node:fs";
+import { resolve } from "node:path";
 import { exampleWith, writeConfig } from "./configs.js";
 import { ringConfigSource } from "./ring-configs.js";
+
+/** A binary LINBIT-style keyring (a throwaway test key) and ten tiny real .debs named like the packages run.sh installs. */
+export const AIRGAP_FIXTURE = resolve(import.meta.dirname, "..", "fixtures", "airgap");
 
 const EXAMPLE_VERSIONS = 'versions: { linstor: "1.31", drbd: "9.2", drbdReactor: "1.9", keepalived: "2.3" },';
 /** keepalived: false when the VIP is not keepalived's (no VRRP password in that render). */
@@ -36,5 +41,20 @@ export const SCENARIOS: { name: string; config?: () => string; keepalived?: fals
           'versions: { linstor: "1.34", drbd: "9.3", drbdReactor: "1.11", keepalived: "2.3" },',
         ),
       ).file,
+  },
+  {
+    // Air-gapped: no repository at all. The LINBIT keyring and the packages ride in every bundle
+    // (debs/), and run.sh installs them with apt-get --no-download.
+    name: "air-gapped",
+    config: () => {
+      const { dir, file } = writeConfig(
+        exampleWith(
+          'apt: { linbit: "https://packages.linbit.com/public" },',
+          'apt: { keyring: "./linbit-keyring.gpg", debs: "./debs" },',
+        ),
+      );
+      cpSync(AIRGAP_FIXTURE, dir, { recursive: true });
+      return file;
+    },
   },
 ];
