@@ -11,8 +11,8 @@
  * - dist/launch.cjs: the launcher (src/cli/launch.ts) that bin/homegarden requires: it loads
  *   dist/homegarden.cjs through that code cache and runs it.
  *
- * What is only needed on some paths stays outside and is loaded on demand: the TypeScript compiler
- * (type-check; it has its own code cache) and ts-morph (positions). Modules that do costly work
+ * What is only needed on some paths stays outside and is loaded on demand, with its own code cache:
+ * ts-morph's TypeScript and its lib files (type-check), ts-morph itself (positions). Modules that do costly work
  * when loaded but are needed on some paths only are bundled lazily (see `lazyModules`).
  *
  * The sources are ES modules: `import.meta.url` becomes the file URL of the bundle itself.
@@ -130,7 +130,7 @@ await build({
   ...common,
   entryPoints: [join(root, "src", "cli", "main.ts")],
   outfile: join(root, "dist", "homegarden.cjs"),
-  external: ["typescript", "ts-morph"],
+  external: ["ts-morph"],
   // import("x") becomes require("x") (its CommonJS entry): code run through vm.Script can import()
   // only with an experimental Node option that prints a warning when used.
   supported: { "dynamic-import": false },

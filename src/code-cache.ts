@@ -37,7 +37,7 @@ export interface CommonJsModule<T> {
 }
 
 /**
- * The cache for a file named `stem` (e.g. "typescript-5.9.3") in `cacheDir`, with its seed made at
+ * The cache for a file named `stem` (e.g. "ts-morph-28.0.0") in `cacheDir`, with its seed made at
  * build time: one file per Node version and architecture, used only for `key`.
  */
 export function codeCacheFile(cacheDir: string, stem: string, key: string): CodeCacheFile {

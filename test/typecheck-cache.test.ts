@@ -109,7 +109,7 @@ describe("type-check cache", () => {
     expect(result.stderr).toBe("");
   });
 
-  test("bin/homegarden loads the TypeScript compiler on a miss, and on a hit no package but from dist/", () => {
+  test("bin/homegarden loads ts-morph's TypeScript on a miss (never the typescript package), and on a hit no package but from dist/", () => {
     // Records every file resolved through require (the compiler is loaded through its path).
     const { dir } = writeConfig(EXAMPLE_SOURCE);
     const hook = join(dir, "record-requires.cjs");
@@ -140,12 +140,19 @@ process.on("exit", () => fs.writeFileSync(process.env.LOADED_FILE, [...seen].joi
       expect(files).toContain(join(packageRoot, "dist", "launch.cjs"));
       return files.filter((f) => f.startsWith(nodeModules)).map((f) => f.slice(nodeModules.length + 1));
     };
-    expect(packagesLoadedBy()).toContain("typescript/lib/typescript.js");
+    // A miss type-checks with ts-morph's TypeScript and lib files, the one compiler of a run: the
+    // typescript package (the build's and the tests') is never loaded.
+    const miss = packagesLoadedBy();
+    expect(miss).toEqual(
+      expect.arrayContaining(["@ts-morph/common/dist/typescript.js", "@ts-morph/common/dist/ts-morph-common.js"]),
+    );
+    expect(miss.filter((f) => f.startsWith("typescript/"))).toEqual([]);
     // All a hit runs (sucrase and the sandbox's JavaScript included) is bundled in dist/: of the
-    // packages it reads only the compiler's package.json, for its version (part of the cache key),
-    // and the sandbox engine's WebAssembly binary.
+    // packages it reads only the compiler's package.json files, for its version (part of the cache
+    // key), and the sandbox engine's WebAssembly binary.
     expect(packagesLoadedBy()).toEqual([
-      "typescript/package.json",
+      "ts-morph/package.json",
+      "@ts-morph/common/package.json",
       "@jitl/quickjs-wasmfile-release-sync/dist/emscripten-module.wasm",
     ]);
   });

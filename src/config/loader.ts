@@ -17,10 +17,9 @@ import { DEFAULT_LIMITS, evaluateModule, newEngine, type SandboxFailure } from "
 import { stripTypes } from "./strip-types.js";
 import { checkModuleSource, TYPE_SOURCES } from "./typecheck.js";
 import type { TypecheckCache } from "./typecheck-cache.js";
-import { loadTsMorph, saveTsMorphCodeCache } from "./ts-morph.js";
-import { loadTypeScript, saveTypeScriptCodeCache } from "./typescript.js";
+import { loadCompiler, loadTsMorph, saveCompilerCodeCache } from "./compiler.js";
 
-/** ts-morph, loaded on first use (see ts-morph.ts): only positioning a finding in the config needs its syntax tree. */
+/** ts-morph, loaded on first use (see compiler.ts): only positioning a finding in the config needs its syntax tree. */
 function tsMorph(codeCacheDir?: string): typeof TsMorph {
   return loadTsMorph(codeCacheDir);
 }
@@ -207,7 +206,7 @@ export async function loadConfigModule(
         const node = locateInSource(root, path) ?? root;
         const position = positionOf(sourceFile, node.getStart(), displayPath);
         // After a first use, so the code caches also hold what positioning compiled.
-        saveTsMorphCodeCache();
+        saveCompilerCodeCache();
         return position;
       },
     },
@@ -268,9 +267,9 @@ function checkSource(
 ): Diagnostic[] {
   const key = cache?.keyFor(sourceText);
   if (cache && key && cache.passed(key)) return [];
-  const ts = loadTypeScript(cache?.dir);
-  const result = checkModuleSource(ts, absolutePath, sourceText, displayPath, (file) => displayPathOf(file, cwd));
-  if (cache) saveTypeScriptCodeCache();
+  const compiler = loadCompiler(cache?.dir);
+  const result = checkModuleSource(compiler, absolutePath, sourceText, displayPath, (file) => displayPathOf(file, cwd));
+  if (cache) saveCompilerCodeCache();
   // Record a pass only when the key covered every file the check read.
   if (cache && key && result.diagnostics.length === 0 && result.typeSources.every((f) => TYPE_SOURCES.includes(f))) {
     cache.recordPass(key);

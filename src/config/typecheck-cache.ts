@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { cacheDirFromEnv } from "../cache-dir.js";
 import { VERSION } from "../version.js";
 import { CHECK_COMPILER_OPTIONS, TYPE_SOURCES } from "./typecheck.js";
-import { typescriptVersion } from "./typescript.js";
+import { compilerVersion } from "./compiler.js";
 
 export interface TypecheckCache {
   /** The cache folder (also holds the compiler's V8 code cache). */
@@ -36,7 +36,7 @@ export function typecheckCacheFromEnv(env: NodeJS.ProcessEnv): TypecheckCache | 
 /** Everything besides the config text that decides whether a config type-checks, hashed once. */
 function environmentDigest(): string {
   const hash = createHash("sha256");
-  hash.update(`homegarden ${VERSION}\0typescript ${typescriptVersion()}\0${JSON.stringify(CHECK_COMPILER_OPTIONS)}\0`);
+  hash.update(`homegarden ${VERSION}\0compiler ${compilerVersion()}\0${JSON.stringify(CHECK_COMPILER_OPTIONS)}\0`);
   for (const file of TYPE_SOURCES) hash.update(`${file}\0`).update(readFileSync(file)).update("\0");
   return hash.digest("hex");
 }

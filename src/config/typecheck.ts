@@ -1,14 +1,15 @@
 /**
  * The source checks a config module must pass before it is evaluated: it imports only "homegarden",
- * it type-checks against homegarden's types, and it has a default export. Uses the TypeScript
- * compiler API directly (a program of the config, homegarden's public types and a small lib set).
+ * it type-checks against homegarden's types, and it has a default export. Uses the compiler API of
+ * ts-morph's TypeScript directly (a program of the config, homegarden's public types and a small lib
+ * set, whose files come from ts-morph's embedded copies).
  */
-import { resolve } from "node:path";
+import { posix, resolve } from "node:path";
 import { catalogue } from "../diagnostics/catalogue.js";
 import type { Diagnostic, SourcePosition } from "../diagnostics/diagnostic.js";
 import { packageRoot } from "../paths.js";
-import type * as TypeScript from "typescript";
-import type { TS } from "./typescript.js";
+import type { ts as TypeScript } from "ts-morph";
+import type { Compiler, TS } from "./compiler.js";
 
 /**
  * Compiler options in tsconfig form; part of the type-check cache key. The lib set is ES5 plus the
@@ -55,12 +56,13 @@ function positionIn(ts: TS, file: TypeScript.SourceFile, pos: number, displayPat
 }
 
 export function checkModuleSource(
-  ts: TS,
+  compiler: Compiler,
   absolutePath: string,
   sourceText: string,
   displayPath: string,
   displayPathOf: (absolutePath: string) => string,
 ): SourceCheck {
+  const { ts, libFolder, libFiles } = compiler;
   const { options } = ts.convertCompilerOptionsFromJson(CHECK_COMPILER_OPTIONS, packageRoot);
   options.paths = { homegarden: [resolve(packageRoot, "src/index.ts")] };
   // No parent pointers while parsing (the binder sets them) and no JSDoc parsed that cannot give a
@@ -70,9 +72,22 @@ export function checkModuleSource(
   host.jsDocParsingMode = ts.JSDocParsingMode.ParseForTypeErrors;
   const readSourceFile = host.getSourceFile.bind(host);
   const configFile = ts.createSourceFile(absolutePath, sourceText, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+  // The lib files are ts-morph's embedded copies, in a folder that exists only here.
+  const libText = (fileName: string): string | undefined =>
+    posix.dirname(fileName) === libFolder ? libFiles.get(posix.basename(fileName)) : undefined;
+  host.getDefaultLibLocation = () => libFolder;
+  host.getDefaultLibFileName = (o) => posix.join(libFolder, ts.getDefaultLibFileName(o));
+  const fileExists = host.fileExists.bind(host);
+  const readFile = host.readFile.bind(host);
+  host.fileExists = (fileName) => libText(fileName) !== undefined || fileExists(fileName);
+  host.readFile = (fileName) => libText(fileName) ?? readFile(fileName);
   // The config is checked exactly as read once (and hashed for the cache), not re-read from disk.
-  host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) =>
-    resolve(fileName) === absolutePath ? configFile : readSourceFile(fileName, languageVersion, onError, shouldCreate);
+  host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) => {
+    if (resolve(fileName) === absolutePath) return configFile;
+    const lib = libText(fileName);
+    if (lib !== undefined) return ts.createSourceFile(fileName, lib, languageVersion);
+    return readSourceFile(fileName, languageVersion, onError, shouldCreate);
+  };
 
   const importProblems: Diagnostic[] = [];
   for (const statement of configFile.statements) {
