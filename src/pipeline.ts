@@ -1,4 +1,7 @@
-/** The whole pipeline as functions: load -> validate -> plan -> render -> assemble. No printing here. */
+/**
+ * The whole pipeline as functions: load -> validate -> plan -> render -> assemble -> write. No
+ * printing here. The CLI reaches every layer through this module only.
+ */
 import { loadConfigModule, type LoadedModule } from "./config/loader.js";
 import { validateConfig, type ValidConfig } from "./config/validate.js";
 import type { Diagnostic } from "./diagnostics/diagnostic.js";
@@ -6,6 +9,7 @@ import { planCluster, type ClusterPlan } from "./plan/plan.js";
 import type { Artifact } from "./artifact.js";
 import { renderCluster } from "./render/index.js";
 import { assembleOutput, type OutputFile } from "./bundle/write.js";
+import { typecheckCacheFromEnv } from "./config/typecheck-cache.js";
 import { sha256 } from "./bundle/checksums.js";
 import type { ManifestInfo } from "./bundle/manifest.js";
 import { VERSION } from "./version.js";
@@ -19,8 +23,8 @@ export interface CheckOptions {
   cwd?: string;
   /** Warnings count as errors. */
   strict?: boolean;
-  /** Skip the type-check of a config source that passed before (the CLI passes the user's cache). */
-  cache?: TypecheckCache;
+  /** Skip the type-check of a config source that passed before: this cache, or (true) the one `env` names. */
+  cache?: TypecheckCache | true;
 }
 
 export type CheckResult =
@@ -29,7 +33,8 @@ export type CheckResult =
 
 /** Loads, type-checks and validates a config module; positions every finding in the user's file. */
 export async function checkConfig(configPath: string, options: CheckOptions = {}): Promise<CheckResult> {
-  const loaded = await loadConfigModule(configPath, options.cwd, options.cache ? { cache: options.cache } : {});
+  const cache = options.cache === true ? typecheckCacheFromEnv(options.env ?? process.env) : options.cache;
+  const loaded = await loadConfigModule(configPath, options.cwd, cache ? { cache } : {});
   if (!loaded.ok) return { ok: false, diagnostics: loaded.diagnostics, sourceText: loaded.sourceText };
   const module = loaded.module;
   const result = timed("validate", () =>
@@ -87,6 +92,29 @@ export async function renderOutput(
   env: NodeJS.ProcessEnv = process.env,
   nodes?: string[],
 ): Promise<OutputFile[]> {
-  const artifacts = await renderArtifacts(valid, plan, nodes);
-  return timedAsync("bundle", () => assembleOutput(artifacts, env, manifestInfo(valid, plan)));
+  return (await renderBundles(valid, plan, env, nodes)).files;
 }
+
+/** The artifacts and the output files made of them (bundles, MANIFEST.json, SHA256SUMS, tarballs). */
+export async function renderBundles(
+  valid: ValidConfig,
+  plan: ClusterPlan,
+  env: NodeJS.ProcessEnv = process.env,
+  nodes?: string[],
+): Promise<{ artifacts: Artifact[]; files: OutputFile[] }> {
+  const artifacts = await renderArtifacts(valid, plan, nodes);
+  const files = await timedAsync("bundle", () => assembleOutput(artifacts, env, manifestInfo(valid, plan)));
+  return { artifacts, files };
+}
+
+/** The `plan` command's summary of a plan. */
+export { formatPlan } from "./render/plan-table.js";
+/** Writing out/: only into a folder homegarden proves its own, all at once. */
+export {
+  claimOutputFolder,
+  keepOtherNodes,
+  OutputFolderRefused,
+  writeOutputAtomically,
+  type OutputFile,
+} from "./bundle/write.js";
+export { OWNER_MARKER } from "./bundle/ownership.js";

@@ -3,7 +3,7 @@
  * coverage of every single cut in routed-fallback, corosync links, and every ring error with the
  * line it points at in the user's config.
  */
-import { formatPlan } from "../src/cli/plan-table.js";
+import { formatPlan } from "../src/render/plan-table.js";
 import { checkConfig, type CheckResult } from "../src/pipeline.js";
 import { unprotectedPaths } from "../src/plan/forwarding.js";
 import { networksOverlap } from "../src/address.js";

@@ -1,6 +1,5 @@
 /** What a CLI command may touch: its output streams, the environment and the working folder. */
 import { diagnosticToJson, formatDiagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
-import { typecheckCacheFromEnv } from "../config/typecheck-cache.js";
 import { checkConfig, type CheckResult } from "../pipeline.js";
 import { findConfig } from "./config-path.js";
 
@@ -42,14 +41,7 @@ export async function loadForCommand(
   if (found.isExample) {
     io.stderr("homegarden: no homegarden.config.ts here: using the built-in example (examples/homegarden.config.ts)\n");
   }
-  const cache = typecheckCacheFromEnv(io.env);
-  const result = await checkConfig(found.path, {
-    env: io.env,
-    cwd: io.cwd,
-    strict,
-    secretsRequired,
-    ...(cache ? { cache } : {}),
-  });
+  const result = await checkConfig(found.path, { env: io.env, cwd: io.cwd, strict, secretsRequired, cache: true });
   if (!json) {
     if (!result.ok) printDiagnostics(io, result.diagnostics, result.sourceText);
     else printDiagnostics(io, result.warnings, result.module.sourceText);

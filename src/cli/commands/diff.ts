@@ -1,11 +1,9 @@
 import { lstatSync } from "node:fs";
 import { resolve } from "node:path";
 import type { CommandModule } from "yargs";
-import { assembleOutput } from "../../bundle/write.js";
-import { manifestInfo, renderArtifacts } from "../../pipeline.js";
+import { OWNER_MARKER, renderBundles } from "../../pipeline.js";
 import { diffOutput, readTree } from "../../review/diff.js";
 import { readTarGzFile } from "../../review/tarball.js";
-import { OWNER_MARKER } from "../../bundle/ownership.js";
 import { EXIT_CONFIG, EXIT_FINDINGS, loadForCommand, type Io } from "../io.js";
 import { withConfigArgument } from "./common.js";
 import { catalogue } from "../../diagnostics/catalogue.js";
@@ -42,8 +40,7 @@ export const diffCommand = (io: Io, setExitCode: (code: number) => void): Comman
     const valid = secretAbsent
       ? { ...result.valid, secrets: { ...result.valid.secrets, vrrpPassword: SECRET_STAND_IN } }
       : result.valid;
-    const artifacts = await renderArtifacts(valid, result.plan);
-    const files = await assembleOutput(artifacts, io.env, manifestInfo(valid, result.plan));
+    const { artifacts, files } = await renderBundles(valid, result.plan, io.env);
     const against = resolve(io.cwd, args.against);
     let isFile = false;
     try {

@@ -1,6 +1,6 @@
 import { stableJson } from "../../sorted-json.js";
 import { EXIT_CONFIG, loadForCommand } from "../io.js";
-import { formatPlan } from "../plan-table.js";
+import { formatPlan } from "../../pipeline.js";
 import type { CommandModule } from "yargs";
 import type { Io } from "../io.js";
 import { withConfigArgument } from "./common.js";

@@ -1,6 +1,11 @@
 import { dirname, resolve } from "node:path";
-import { claimOutputFolder, keepOtherNodes, OutputFolderRefused, writeOutputAtomically } from "../../bundle/write.js";
-import { renderOutput } from "../../pipeline.js";
+import {
+  claimOutputFolder,
+  keepOtherNodes,
+  OutputFolderRefused,
+  renderOutput,
+  writeOutputAtomically,
+} from "../../pipeline.js";
 import { timedAsync } from "../../timings.js";
 import { EXIT_CONFIG, loadForCommand, printDiagnostics, printJsonReport } from "../io.js";
 import { catalogue } from "../../diagnostics/catalogue.js";
