@@ -1,28 +1,8 @@
 /** drbd-reactor snippets: the promoter that runs the controller, and the Prometheus exporter. */
-import type { PlannedNode, ClusterPlan } from "../plan/plan.js";
+import { promoterPath, promoterStart } from "../plan/promoter.js";
 import { MODE_FILE, type Artifact } from "../artifact.js";
 import type { NodeRenderInput } from "./context.js";
 import { headerFor, renderFile } from "./engine.js";
-
-export function promoterPath(plan: ClusterPlan): string {
-  return `etc/drbd-reactor.d/${plan.linstor.ha.dbResource}.toml`;
-}
-
-/** Units (and, with vipManager "ocf", IPaddr2 agents) the promoter starts, in order. */
-export function promoterStart(plan: ClusterPlan, node: PlannedNode): string[] {
-  const start = ["var-lib-linstor.mount", "linstor-controller.service"];
-  if (plan.linstor.ha.vipManager === "ocf") {
-    const { storage, management } = plan.linstor.ha.vip;
-    start.push(
-      `ocf:heartbeat:IPaddr2 vip_storage ip=${storage.ip} cidr_netmask=${storage.prefix} nic=${node.storage.iface}`,
-    );
-    if (management)
-      start.push(
-        `ocf:heartbeat:IPaddr2 vip_management ip=${management.ip} cidr_netmask=${management.prefix} nic=${node.management.iface}`,
-      );
-  }
-  return start;
-}
 
 export function renderDrbdReactor({ plan, node }: NodeRenderInput): Artifact[] {
   const data = { header: headerFor(plan, node), plan, node, promoterStart: promoterStart(plan, node) };

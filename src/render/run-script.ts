@@ -3,7 +3,7 @@ import type { PlannedStep } from "../plan/steps.js";
 import { packagesOf, stepName, stepsOf } from "../plan/node-steps.js";
 import { MODE_SCRIPT, type Artifact } from "../artifact.js";
 import type { NodeRenderInput } from "./context.js";
-import { promoterPath } from "./drbd-reactor.js";
+import { promoterPath } from "../plan/promoter.js";
 import { nodeChecksOf } from "../plan/checks.js";
 import { headerFor, renderFile, renderTemplate, templateLibrary } from "./engine.js";
 
