@@ -14,6 +14,7 @@ import { createRequire, Module } from "node:module";
 import { dirname, join } from "node:path";
 import type * as TsMorph from "ts-morph";
 import { codeCacheFile, loadCommonJs, type CommonJsModule } from "../code-cache.js";
+import { libFilesPath } from "../paths.js";
 import { timed } from "../timings.js";
 
 export type TS = typeof TsMorph.ts;
@@ -94,19 +95,58 @@ function loadFiles(count: number, codeCacheDir: string | undefined): void {
   }
 }
 
+/** The lib files `names` ("lib.es5.d.ts") need: themselves and every lib they reference, by name. */
+export function libClosure(all: Map<string, string>, names: string[]): Map<string, string> {
+  const needed = new Map<string, string>();
+  const queue = [...names];
+  for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
+    const text = all.get(name);
+    if (text === undefined || needed.has(name)) continue;
+    needed.set(name, text);
+    for (const m of text.matchAll(/^\/\/\/ <reference lib="([^"]+)" \/>/gm))
+      queue.push(`lib.${m[1].toLowerCase()}.d.ts`);
+  }
+  return needed;
+}
+
+/**
+ * The lib files as the build extracted them (dist/ts-lib-files.json: only those a type-check reads,
+ * ~90 KB, instead of loading @ts-morph/common's 3 MB to get at them), when they are of this compiler.
+ */
+function extractedLibFiles(): LibFiles | undefined {
+  try {
+    const extracted = JSON.parse(readFileSync(libFilesPath, "utf8")) as LibFiles & { compiler: string };
+    return extracted.compiler === compilerVersion() ? extracted : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface LibFiles {
+  folder: string;
+  files: Record<string, string>;
+}
+
+/** Every lib file of ts-morph's TypeScript (loads @ts-morph/common). */
+export function allLibFiles(codeCacheDir?: string): LibFiles {
+  loadFiles(2, codeCacheDir);
+  const common = require(packages().common) as TsMorphCommon;
+  return {
+    folder: common.libFolderInMemoryPath,
+    files: Object.fromEntries(common.getLibFiles().map((f) => [f.fileName, f.text])),
+  };
+}
+
 let compiler: Compiler | undefined;
 
 /** The compiler and its lib files, loaded once per process. */
 export function loadCompiler(codeCacheDir?: string): Compiler {
   if (compiler) return compiler;
   compiler = timed("compiler load", () => {
-    loadFiles(2, codeCacheDir);
-    const common = require(packages().common) as TsMorphCommon;
-    return {
-      ts: common.ts,
-      libFolder: common.libFolderInMemoryPath,
-      libFiles: new Map(common.getLibFiles().map((f) => [f.fileName, f.text])),
-    };
+    loadFiles(1, codeCacheDir);
+    const ts = require(files()[0].file) as TS;
+    const libs = extractedLibFiles() ?? allLibFiles(codeCacheDir);
+    return { ts, libFolder: libs.folder, libFiles: new Map(Object.entries(libs.files)) };
   });
   return compiler;
 }
