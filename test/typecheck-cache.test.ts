@@ -10,6 +10,7 @@ import { packageRoot } from "../src/paths.js";
 import { cacheDirFromEnv, openTypecheckCache } from "../src/config/typecheck-cache.js";
 import { EXAMPLE_SOURCE, exampleWith, lineOf, writeConfig } from "./support/configs.js";
 import { TEST_ENV, TEST_VRRP_PASSWORD, tempDir } from "./support/render.js";
+import { ringConfigSource } from "./support/ring-configs.js";
 
 function tree(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -33,6 +34,28 @@ const entriesIn = (cacheDir: string): string[] => {
 };
 
 describe("type-check cache", () => {
+  test("places a passed source's findings once: later runs read where from the cache and load no ts-morph", () => {
+    // A 4-node ring: its even node count is a warning (HG104), placed on the nodes line.
+    const { dir, file } = writeConfig(ringConfigSource({ nodes: 4, topology: "ring", routing: "routed" }));
+    const env = { ...process.env, ...TEST_ENV, HOMEGARDEN_CACHE_DIR: tempDir("homegarden-cache-test-") };
+    const check = (run: string): { stderr: string; phases: Record<string, number> } => {
+      const timings = join(dir, `${run}.json`);
+      const r = spawnSync(process.execPath, [resolve(packageRoot, "bin", "homegarden"), "check", file], {
+        cwd: dir,
+        env: { ...env, HOMEGARDEN_TIMINGS: timings },
+        encoding: "utf8",
+      });
+      expect(r.status).toBe(0);
+      return { stderr: r.stderr, phases: JSON.parse(readFileSync(timings, "utf8")).phasesMs };
+    };
+    const first = check("first");
+    expect(first.stderr).toMatch(/:\d+:\d+ warning HG104 /);
+    expect(Object.keys(first.phases)).toEqual(expect.arrayContaining(["ts-morph load", "position"]));
+    const second = check("second");
+    expect(second.stderr).toBe(first.stderr);
+    expect(Object.keys(second.phases).filter((p) => /compiler|ts-morph|position/.test(p))).toEqual([]);
+  });
+
   test("renders the same bytes uncached, on a cache miss and on a cache hit", async () => {
     const { dir } = writeConfig(EXAMPLE_SOURCE);
     const cacheDir = tempDir("homegarden-cache-test-");

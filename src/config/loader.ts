@@ -149,9 +149,9 @@ export async function loadConfigModule(
     return { ok: false, diagnostics: [{ code, severity: "error", message }] };
   }
   const sourceText = read.content.toString("utf8");
-  const sourceProblems = timed("typecheck", () =>
-    checkSource(absolutePath, sourceText, displayPath, cwd, options.cache),
-  );
+  const cache = options.cache;
+  const key = cache?.keyFor(sourceText);
+  const sourceProblems = timed("typecheck", () => checkSource(absolutePath, sourceText, displayPath, cwd, cache, key));
   if (sourceProblems.length > 0) return { ok: false, diagnostics: sourceProblems, sourceText };
 
   let tree: { sourceFile: SourceFile; root: Node } | undefined;
@@ -202,11 +202,16 @@ export async function loadConfigModule(
       sourceText,
       value: evaluated.value,
       locate: (path) => {
-        const { sourceFile, root } = positions();
-        const node = locateInSource(root, path) ?? root;
-        const position = positionOf(sourceFile, node.getStart(), displayPath);
+        // A passed source's findings are placed once: later runs read where from the cache.
+        const known = cache && key ? cache.positionOf(key, path) : undefined;
+        if (known) return { file: displayPath, ...known };
+        const position = timed("position", () => {
+          const { sourceFile, root } = positions();
+          return positionOf(sourceFile, (locateInSource(root, path) ?? root).getStart(), displayPath);
+        });
         // After a first use, so the code caches also hold what positioning compiled.
         saveCompilerCodeCache();
+        if (cache && key) cache.recordPosition(key, path, position);
         return position;
       },
     },
@@ -264,8 +269,8 @@ function checkSource(
   displayPath: string,
   cwd: string,
   cache: TypecheckCache | undefined,
+  key: string | undefined,
 ): Diagnostic[] {
-  const key = cache?.keyFor(sourceText);
   if (cache && key && cache.passed(key)) return [];
   const compiler = loadCompiler(cache?.dir);
   const result = checkModuleSource(compiler, absolutePath, sourceText, displayPath, (file) => displayPathOf(file, cwd));

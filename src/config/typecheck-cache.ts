@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "
 import { join } from "node:path";
 import { cacheDirFromEnv } from "../cache-dir.js";
 import { VERSION } from "../version.js";
+import type { ConfigPath } from "../diagnostics/diagnostic.js";
 import { CHECK_COMPILER_OPTIONS, TYPE_SOURCES } from "./typecheck.js";
 import { compilerVersion } from "./compiler.js";
 
@@ -24,6 +25,18 @@ export interface TypecheckCache {
   passed(key: string): boolean;
   /** Records that this key's source passed; never throws (a cache that cannot be written only costs speed). */
   recordPass(key: string): void;
+  /** Where a finding at `path` of this passed source was placed before (line and column), if it was. */
+  positionOf(key: string, path: ConfigPath): { line: number; column: number } | undefined;
+  /** Remembers where a finding at `path` of this passed source goes; never throws. */
+  recordPosition(key: string, path: ConfigPath, at: { line: number; column: number }): void;
+}
+
+/** A cache entry: the source passed the checks, and where findings in it were placed. */
+interface Entry {
+  typecheck: "passed";
+  homegarden: string;
+  /** JSON of a config path -> [line, column]. */
+  positions?: Record<string, [number, number]>;
 }
 
 export { cacheDirFromEnv };
@@ -55,14 +68,36 @@ export function openTypecheckCache(dir: string): TypecheckCache {
       return existsSync(entryPath(key));
     },
     recordPass(key) {
-      try {
-        mkdirSync(entries, { recursive: true, mode: 0o700 });
-        const temp = `${entryPath(key)}.${process.pid}.tmp`;
-        writeFileSync(temp, `${JSON.stringify({ typecheck: "passed", homegarden: VERSION })}\n`, { mode: 0o600 });
-        renameSync(temp, entryPath(key));
-      } catch {
-        // Read-only or full: the next run checks again.
-      }
+      write(key, { typecheck: "passed", homegarden: VERSION });
+    },
+    positionOf(key, path) {
+      const at = read(key)?.positions?.[JSON.stringify(path)];
+      return at ? { line: at[0], column: at[1] } : undefined;
+    },
+    recordPosition(key, path, { line, column }) {
+      const entry = read(key);
+      if (!entry) return;
+      write(key, { ...entry, positions: { ...entry.positions, [JSON.stringify(path)]: [line, column] } });
     },
   };
+
+  function read(key: string): Entry | undefined {
+    try {
+      const entry = JSON.parse(readFileSync(entryPath(key), "utf8")) as Entry;
+      return entry.typecheck === "passed" ? entry : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  function write(key: string, entry: Entry): void {
+    try {
+      mkdirSync(entries, { recursive: true, mode: 0o700 });
+      const temp = `${entryPath(key)}.${process.pid}.tmp`;
+      writeFileSync(temp, `${JSON.stringify(entry)}\n`, { mode: 0o600 });
+      renameSync(temp, entryPath(key));
+    } catch {
+      // Read-only or full: the next run checks (or places) again.
+    }
+  }
 }
