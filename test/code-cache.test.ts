@@ -223,10 +223,15 @@ describe("bin/homegarden and its code caches", () => {
   });
 
   test("ts-morph, which positions findings, loads from the seeds, else compiles once into the cache folder; the same finding each way", () => {
-    // An even node count is a warning, positioned at `nodes` in the config.
-    const { dir } = writeConfig(ringConfig(4));
+    // An even node count is a warning, positioned at `nodes` in the config. Each run's source
+    // differs by a last comment line, so that none finds its finding's place in the type-check
+    // cache (which remembers where a passed source's findings go) and every one positions it.
+    const { dir, file } = writeConfig(ringConfig(4));
     const cacheDir = tempDir("homegarden-cache-test-");
+    let run = 0;
     const check = (flags: string[]) => {
+      run += 1;
+      writeFileSync(file, `${ringConfig(4)}\n// run ${run}\n`);
       const r = spawnSync(process.execPath, [...flags, bin, "check"], {
         cwd: dir,
         env: { ...process.env, ...TEST_ENV, HOMEGARDEN_CACHE_DIR: cacheDir },
