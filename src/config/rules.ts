@@ -69,7 +69,15 @@ export function checkHostAddress(value: string, path: ConfigPath, f: Findings): 
 
 /** Every address the config gives a node or a VIP, by IP: a second claim of one IP is HG204. */
 export class AddressClaims {
-  private readonly owners = new Map<string, string>();
+  private readonly owners: Map<string, string>;
+  /** Starts from claims made before (the validator's, when the planner claims the ring's addresses). */
+  constructor(earlier: ReadonlyMap<string, string> = new Map()) {
+    this.owners = new Map(earlier);
+  }
+  /** Every claimed IP -> where the config gives it, in claim order. */
+  get claimed(): ReadonlyMap<string, string> {
+    return this.owners;
+  }
   claim(cidr: string, where: string, path: ConfigPath, f: Findings): void {
     const ip = cidr.split("/")[0];
     const previous = this.owners.get(ip);

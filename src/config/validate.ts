@@ -29,6 +29,8 @@ export interface ValidConfig {
   config: ResolvedConfig;
   /** The ring links, as written or derived from the nodes' ringNics, in link order, with their config paths. */
   ringLinks: RingLinks;
+  /** Every node and VIP address, by IP -> where the config gives it (the ring's must not collide with them). */
+  claimedAddresses: ReadonlyMap<string, string>;
   secrets: ResolvedSecrets;
   /** Bytes of the vendored LINBIT keyring, when the config names one. */
   keyring?: Buffer;
@@ -81,6 +83,7 @@ export function validateConfig(input: unknown, context: ValidationContext): Vali
     valid: {
       config,
       ringLinks: ring.ringLinks,
+      claimedAddresses: nodeFacts.addresses.claimed,
       secrets: { vrrpPassword: vrrpPassword ?? "" },
       ...(vendored.keyring ? { keyring: vendored.keyring } : {}),
       ...(vendored.debs ? { debs: vendored.debs } : {}),

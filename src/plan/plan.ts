@@ -184,7 +184,7 @@ export type PlanResult = { plan: ClusterPlan; findings: Diagnostic[] } | { plan?
 /** The plan, or no plan when a finding is an error. */
 export function planCluster(valid: ValidConfig): PlanResult {
   const f = new Findings();
-  const links = planRing(valid.config, valid.ringLinks, f);
+  const links = planRing(valid.config, valid.ringLinks, valid.claimedAddresses, f);
   if (!links) return { findings: f.list };
   const plan = buildPlan(valid, links);
   if (plan.routing === "routed-fallback") checkFallbackProtection(plan.nodes, valid.ringLinks, links, f);

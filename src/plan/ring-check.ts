@@ -22,8 +22,13 @@ interface DeclaredNetwork {
 }
 
 /** The planned links, or undefined when they cannot be planned (an error finding says why). */
-export function planRing(config: ResolvedConfig, ring: RingLinks, f: Findings): PlannedLink[] | undefined {
-  const links = allocate(config, ring, f);
+export function planRing(
+  config: ResolvedConfig,
+  ring: RingLinks,
+  claimedAddresses: ReadonlyMap<string, string>,
+  f: Findings,
+): PlannedLink[] | undefined {
+  const links = allocate(config, ring, claimedAddresses, f);
   if (!links || f.errors.length > 0) return undefined;
   checkTopology(config, ring, links, f);
   if (f.errors.length > 0) return undefined;
@@ -31,7 +36,12 @@ export function planRing(config: ResolvedConfig, ring: RingLinks, f: Findings): 
   return f.errors.length > 0 ? undefined : links;
 }
 
-function allocate(config: ResolvedConfig, ring: RingLinks, f: Findings): PlannedLink[] | undefined {
+function allocate(
+  config: ResolvedConfig,
+  ring: RingLinks,
+  claimedAddresses: ReadonlyMap<string, string>,
+  f: Findings,
+): PlannedLink[] | undefined {
   const first = config.nodes[0];
   const declared: DeclaredNetwork[] = (["management", "storage"] as const).map((net) => ({
     network: parseHostAddress(first[net].address).network,
@@ -69,13 +79,7 @@ function allocate(config: ResolvedConfig, ring: RingLinks, f: Findings): Planned
   // Ring addresses must not collide with anything else either (overlapping subnets already explain
   // any collision inside them).
   if (f.errors.length === errorsBefore) {
-    const claims = new AddressClaims();
-    config.nodes.forEach((node, i) => {
-      for (const net of ["management", "storage"] as const)
-        claims.claim(node[net].address, `nodes[${i}].${net}.address`, ["nodes", i, net, "address"], f);
-    });
-    for (const [kind, vip] of Object.entries(config.linstor.ha.vip))
-      if (vip !== undefined) claims.claim(vip, `linstor.ha.vip.${kind}`, ["linstor", "ha", "vip", kind], f);
+    const claims = new AddressClaims(claimedAddresses);
     for (const link of links) {
       const origin = ring.origins[link.index];
       claims.claim(link.a.address, `${origin.label} end a`, origin.a, f);
