@@ -34,10 +34,14 @@ const libraries = new Map<string, string>();
 export function templateLibrary(name: string): string {
   let text = libraries.get(name);
   if (text === undefined) {
-    text = readFileSync(join(templatesDir, name), "utf8")
-      .split("\n")
-      .filter((line) => !/^# shellcheck (shell=bash|disable=SC2154[ ,])/.test(line))
-      .join("\n");
+    const lines = readFileSync(join(templatesDir, name), "utf8").split("\n");
+    // The file-wide directives stand in the leading comment block, before the first command.
+    const firstCommand = lines.findIndex((line) => !line.startsWith("#"));
+    const head = firstCommand === -1 ? lines.length : firstCommand;
+    text = [
+      ...lines.slice(0, head).filter((line) => !/^# shellcheck (shell=bash|disable=SC2154[ ,])/.test(line)),
+      ...lines.slice(head),
+    ].join("\n");
     libraries.set(name, text);
   }
   return text;
