@@ -7,6 +7,13 @@ export function stepName(step: PlannedStep): string {
   return step.id.replace(/^[0-9]+-/, "");
 }
 
+/** The id of the step named `name` ("packages" -> "05-packages"); a name no step has is a bug. */
+export function stepIdOf(plan: ClusterPlan, name: string): string {
+  const step = plan.steps.find((s) => stepName(s) === name);
+  if (!step) throw new Error(`no step named ${name}`);
+  return step.id;
+}
+
 export function stepsOf(plan: ClusterPlan, node: PlannedNode): PlannedStep[] {
   return plan.steps.filter((s) => stepAppliesTo(s, node.isFirst));
 }

@@ -1,6 +1,6 @@
 /** The node's run.sh: its steps in cluster order, each body from templates/run/steps/<name>.sh.eta. */
 import type { PlannedStep } from "../plan/steps.js";
-import { packagesOf, stepName, stepsOf } from "../plan/node-steps.js";
+import { packagesOf, stepIdOf, stepName, stepsOf } from "../plan/node-steps.js";
 import { MODE_SCRIPT, type Artifact } from "../artifact.js";
 import type { NodeRenderInput } from "./context.js";
 import { promoterPath } from "../plan/promoter.js";
@@ -10,18 +10,13 @@ import { headerFor, renderFile, renderTemplate, templateLibrary } from "./engine
 export function renderRunScript({ plan, node }: NodeRenderInput): Artifact[] {
   const steps = stepsOf(plan, node);
   const first = plan.nodes[0];
-  const stepId = (name: string): string => {
-    const step = plan.steps.find((s) => stepName(s) === name);
-    if (!step) throw new Error(`no step named ${name}`);
-    return step.id;
-  };
   const data: Record<string, unknown> = {
     header: headerFor(plan, node),
     plan,
     node,
     first,
     steps,
-    stepId,
+    stepId: (name: string): string => stepIdOf(plan, name),
     packages: packagesOf(plan),
     promoterPath: promoterPath(plan),
     checks: nodeChecksOf(plan, node),

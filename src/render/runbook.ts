@@ -3,7 +3,7 @@ import type { ClusterPlan } from "../plan/plan.js";
 import { MODE_FILE, type Artifact } from "../artifact.js";
 import { headerFor, renderFile } from "./engine.js";
 import { alignTables } from "../markdown-table.js";
-import { stepName, stepsOf } from "../plan/node-steps.js";
+import { stepIdOf, stepsOf } from "../plan/node-steps.js";
 import { sortedKeys } from "../sorted-json.js";
 import { routeRole } from "../plan/route-role.js";
 
@@ -59,12 +59,11 @@ export function renderRunbook(plan: ClusterPlan): Artifact[] {
     cells: plan.nodes.map((node) => stepsOf(plan, node).some((s) => s.id === step.id)),
   }));
   const routeSummary = plan.nodes.length > RUNBOOK_ROUTE_TABLE_MAX_NODES ? routeGroups(plan) : undefined;
-  const stepIdOf = (name: string): string => plan.steps.find((s) => stepName(s) === name)?.id ?? name;
   const markdown = renderFile("RUNBOOK.md", {
     header: headerFor(plan),
     plan,
     stepTable,
-    stepIdOf,
+    stepIdOf: (name: string): string => stepIdOf(plan, name),
     routeRole,
     routeSummary,
   });
